@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.types import Message, Receive, Scope, Send
+
+from tycoon.overload import InflightLimitMiddleware
+
+LIMIT = 3
+
+
+class HoldingApp:
+    """Answers 200, but holds every request to /hold until `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.all_held = asyncio.Event()
+        self.held = 0
+        self.calls: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.calls.append(scope["path"])
+        if scope["path"] == "/boom":
+            raise RuntimeError("boom")
+        if scope["path"] == "/hold":
+            await self._hold()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def _hold(self) -> None:
+        self.held += 1
+        if self.held == LIMIT:
+            self.all_held.set()
+        await self.release.wait()
+
+
+class Rejections:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def app() -> HoldingApp:
+    return HoldingApp()
+
+
+@pytest.fixture
+def rejections() -> Rejections:
+    return Rejections()
+
+
+@pytest.fixture
+def limited(app: HoldingApp, rejections: Rejections) -> InflightLimitMiddleware:
+    return InflightLimitMiddleware(app, max_inflight=LIMIT, on_reject=rejections)
+
+
+@pytest.fixture
+async def client(limited: InflightLimitMiddleware) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def fill(client: httpx.AsyncClient, app: HoldingApp) -> list[asyncio.Task[httpx.Response]]:
+    held = [asyncio.create_task(client.get("/hold")) for _ in range(LIMIT)]
+    await asyncio.wait_for(app.all_held.wait(), timeout=5)
+    return held
+
+
+async def test_requests_within_the_bound_are_served(
+    client: httpx.AsyncClient, rejections: Rejections
+) -> None:
+    responses = await asyncio.gather(*(client.get("/") for _ in range(LIMIT * 3)))
+    assert [r.status_code for r in responses] == [200] * LIMIT * 3
+    assert rejections.count == 0
+
+
+async def test_above_the_bound_answers_503_without_calling_the_app(
+    client: httpx.AsyncClient, app: HoldingApp, rejections: Rejections
+) -> None:
+    held = await fill(client, app)
+    rejected = await asyncio.wait_for(client.post("/progress", json={"x": 1}), timeout=1)
+    assert rejected.status_code == 503
+    assert rejected.headers["retry-after"] == "1"
+    assert rejected.json() == {"detail": "Server busy, retry shortly"}
+    assert "/progress" not in app.calls
+    assert rejections.count == 1
+    app.release.set()
+    assert [r.status_code for r in await asyncio.gather(*held)] == [200] * LIMIT
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/metrics"])
+async def test_probes_pass_when_full(client: httpx.AsyncClient, app: HoldingApp, path: str) -> None:
+    held = await fill(client, app)
+    response = await asyncio.wait_for(client.get(path), timeout=1)
+    assert response.status_code == 200
+    app.release.set()
+    await asyncio.gather(*held)
+
+
+async def test_slots_are_given_back_after_answers_and_errors(
+    client: httpx.AsyncClient, app: HoldingApp, limited: InflightLimitMiddleware, rejections: Rejections
+) -> None:
+    held = await fill(client, app)
+    app.release.set()
+    await asyncio.gather(*held)
+    assert (await client.get("/boom")).status_code == 500
+    assert limited.inflight == 0
+    app.release.clear()
+    app.all_held.clear()
+    app.held = 0
+    held = await fill(client, app)  # every slot is free again: LIMIT requests reach the app at once
+    app.release.set()
+    assert [r.status_code for r in await asyncio.gather(*held)] == [200] * LIMIT
+    assert rejections.count == 0
+
+
+async def test_lifespan_and_websocket_scopes_pass_through() -> None:
+    seen: list[str] = []
+
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["type"])
+
+    limited = InflightLimitMiddleware(inner, max_inflight=1)
+    limited.inflight = 1  # full: an http request would be refused
+
+    async def no_receive() -> Message:
+        raise AssertionError("not called")
+
+    async def no_send(message: Message) -> None:
+        raise AssertionError("not called")
+
+    await limited({"type": "lifespan"}, no_receive, no_send)
+    await limited({"type": "websocket", "path": "/ws"}, no_receive, no_send)
+    assert seen == ["lifespan", "websocket"]
+
+
+def test_a_bound_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        InflightLimitMiddleware(HoldingApp(), max_inflight=0)
