@@ -1,0 +1,144 @@
+"""Placing, demolishing, skipping builds, pausing and upgrading generators (ORIGINAL-RULES §4, §7.2).
+
+Every action expects the state already advanced to `now` (rules.simulation.advance), checks everything, and
+only then changes the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from tycoon.errors import (
+    GeneratorLimitReached,
+    GeneratorNotFound,
+    GeneratorTypeNotFound,
+    NotEnoughMoney,
+    NotEnoughMoneyToDemolish,
+    NotEnoughMoneyToSkip,
+    PositionTaken,
+)
+from tycoon.kit.bignum import BigValue
+from tycoon.rules.catalogue import GENERATOR_UPGRADES, Catalogue, GeneratorType
+from tycoon.rules.simulation import build_duration, complete_build, generator_type_of
+from tycoon.rules.state import GeneratorState, PlayerState
+from tycoon.rules.upgrades import check_amount, generator_upgrade_cost, spec_for
+
+BASE_GENERATOR_SLOTS: Final = 10
+MAX_X_POSITION: Final = 1_000_000
+MAX_WORLD_POSITION: Final = 1_000
+DEMOLISH_FEE: Final = Decimal("0.5")  # of the install cost
+SKIP_PRICE: Final = Decimal("0.1")  # of the install cost, for a whole build
+MIN_SKIP_COST: Final = BigValue("0.001")  # the smallest amount the wire form can carry
+
+
+@dataclass(frozen=True, slots=True)
+class SkipResult:
+    cost: BigValue | None  # None: nothing was charged
+    remaining_seconds: float
+
+
+def max_generators(state: PlayerState) -> int:
+    return BASE_GENERATOR_SLOTS + state.max_generators_bonus
+
+
+def owned_generator(state: PlayerState, generator_id: str) -> GeneratorState:
+    generator = state.generator(generator_id)
+    if generator is None:
+        raise GeneratorNotFound()
+    return generator
+
+
+# Placing and demolishing -------------------------------------------------------------------------------
+def place_generator(
+    state: PlayerState,
+    catalogue: Catalogue,
+    gtype: GeneratorType,
+    x_position: int,
+    world_position: int,
+    now: float,
+    generator_id: str,
+) -> GeneratorState:
+    _check_placement(state, catalogue, gtype, x_position, world_position)
+    duration = float(build_duration(gtype, state.build_speed_reduction))
+    generator = GeneratorState(
+        generator_id=generator_id,
+        type_index=gtype.index,
+        x_position=x_position,
+        world_position=world_position,
+        build_end=now + duration,
+        build_total=duration,
+    )
+    state.money = state.money - gtype.cost
+    state.generators.append(generator)
+    return generator
+
+
+def _check_placement(
+    state: PlayerState, catalogue: Catalogue, gtype: GeneratorType, x_position: int, world_position: int
+) -> None:
+    if catalogue.by_index(gtype.index) is None:
+        raise GeneratorTypeNotFound()
+    if not (0 <= x_position <= MAX_X_POSITION and 0 <= world_position <= MAX_WORLD_POSITION):
+        raise PositionTaken("Invalid position")
+    if len(state.generators) >= max_generators(state):
+        raise GeneratorLimitReached()
+    if any(g.x_position == x_position and g.world_position == world_position for g in state.generators):
+        raise PositionTaken()
+    if state.money < gtype.cost:
+        raise NotEnoughMoney()
+
+
+def demolish(state: PlayerState, catalogue: Catalogue, generator_id: str) -> BigValue:
+    """Demolition costs half the install cost; nothing is refunded, upgrades are lost."""
+    generator = owned_generator(state, generator_id)
+    fee = generator_type_of(catalogue, generator).cost * DEMOLISH_FEE
+    if state.money < fee:
+        raise NotEnoughMoneyToDemolish()
+    state.money = state.money - fee
+    state.generators.remove(generator)
+    return fee
+
+
+# Builds and switches -----------------------------------------------------------------------------------
+def skip_build(state: PlayerState, catalogue: Catalogue, generator_id: str, now: float) -> SkipResult:
+    """Finish a build or a rebuild now, for 10 % of the install cost × the share of the build left."""
+    generator = owned_generator(state, generator_id)
+    if generator.build_end is None:
+        return SkipResult(cost=None, remaining_seconds=0.0)
+    remaining = generator.build_end - now
+    if remaining <= 0:
+        complete_build(generator, 0.0 if generator.exploded else generator.heat)
+        return SkipResult(cost=None, remaining_seconds=0.0)
+    cost = skip_cost(generator_type_of(catalogue, generator), generator, remaining)
+    if state.money < cost:
+        raise NotEnoughMoneyToSkip()
+    state.money = state.money - cost
+    complete_build(generator, 0.0 if generator.exploded else generator.heat)
+    return SkipResult(cost=cost, remaining_seconds=remaining)
+
+
+def skip_cost(gtype: GeneratorType, generator: GeneratorState, remaining: float) -> BigValue:
+    share = min(1.0, remaining / generator.build_total) if generator.build_total > 0 else 1.0
+    return (gtype.cost * share * SKIP_PRICE).clamp_min(MIN_SKIP_COST)
+
+
+def set_running(state: PlayerState, generator_id: str, running: bool) -> None:
+    owned_generator(state, generator_id).running = running
+
+
+# Per-generator upgrades --------------------------------------------------------------------------------
+def upgrade_generator(
+    state: PlayerState, catalogue: Catalogue, generator_id: str, key: str, amount: int
+) -> BigValue:
+    spec = spec_for(GENERATOR_UPGRADES, key)
+    generator = owned_generator(state, generator_id)
+    check_amount(amount)
+    level: int = getattr(generator, spec.field)
+    cost = generator_upgrade_cost(spec, generator_type_of(catalogue, generator).cost, level, amount)
+    if state.money < cost:
+        raise NotEnoughMoney()
+    state.money = state.money - cost
+    setattr(generator, spec.field, level + amount)
+    return cost

@@ -1,0 +1,23 @@
+"""The supercoin shop (ORIGINAL-RULES §9): one supercoin per level."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tycoon.errors import MaxLevelReached, NotEnoughSupercoin
+from tycoon.rules.catalogue import SPECIAL_UPGRADES
+from tycoon.rules.state import PlayerState
+from tycoon.rules.upgrades import spec_for
+
+SUPERCOIN_PRICE: Final = 1
+
+
+def buy_special(state: PlayerState, key: str) -> None:
+    spec = spec_for(SPECIAL_UPGRADES, key)
+    level: int = getattr(state, spec.field)
+    if spec.cap is not None and level >= spec.cap:
+        raise MaxLevelReached()
+    if state.supercoin < SUPERCOIN_PRICE:
+        raise NotEnoughSupercoin()
+    state.supercoin -= SUPERCOIN_PRICE
+    setattr(state, spec.field, level + 1)

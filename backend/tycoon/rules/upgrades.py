@@ -1,0 +1,112 @@
+"""Global upgrades (money), rebirth upgrades (rebirths) and their prices (ORIGINAL-RULES §7.1, §7.3).
+
+Buying N levels from level L is a geometric series, priced in closed form: the cost of a request does not grow
+with N (the original looped, and overflowed float64 past 1.8e308).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, TypeVar
+
+from tycoon.errors import (
+    AmountTooLarge,
+    BatchLimitExceeded,
+    InvalidAmount,
+    NotEnoughMoney,
+    NotEnoughRebirths,
+    UnknownUpgrade,
+)
+from tycoon.kit.bignum import ONE, BigValue, power
+from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES, GeneratorUpgradeSpec, UpgradeSpec
+from tycoon.rules.state import PlayerState
+
+MAX_AMOUNT: Final = 10_000  # levels per request (issue 2, decision 5)
+
+Spec = TypeVar("Spec")
+
+
+def spec_for(specs: Mapping[str, Spec], key: str) -> Spec:
+    spec = specs.get(key)
+    if spec is None:
+        raise UnknownUpgrade()
+    return spec
+
+
+def check_amount(amount: int) -> None:
+    if amount < 1:
+        raise InvalidAmount()
+    if amount > MAX_AMOUNT:
+        raise AmountTooLarge()
+
+
+def geometric_series(growth: Decimal, first_exponent: int, amount: int) -> BigValue:
+    """Σ_{i=0..N−1} g^(e+i) = g^e × (g^N − 1)/(g − 1)."""
+    if growth == 1:
+        return BigValue(amount)
+    return power(growth, first_exponent) * ((power(growth, amount) - ONE) / (growth - 1))
+
+
+# Global upgrades (money) -------------------------------------------------------------------------------
+def global_upgrade_cost(spec: UpgradeSpec, level: int, amount: int) -> BigValue:
+    """Σ_{i=1..N} b × g^(L+i), truncated to whole money as the original did."""
+    return (geometric_series(spec.growth, level + spec.offset, amount) * spec.base).floor()
+
+
+def batch_limit(state: PlayerState) -> int:
+    return 1 + state.upgrade_batch_upgrade
+
+
+def buy_global_upgrade(state: PlayerState, key: str, amount: int) -> BigValue:
+    spec = spec_for(GLOBAL_UPGRADES, key)
+    check_amount(amount)
+    limit = batch_limit(state)
+    if amount > limit:
+        raise BatchLimitExceeded(f"한 번에 {limit}회까지만 업그레이드할 수 있습니다.")
+    level: int = getattr(state, spec.field)
+    cost = global_upgrade_cost(spec, level, amount)
+    if state.money < cost:
+        raise NotEnoughMoney()
+    state.money = state.money - cost
+    setattr(state, spec.field, level + amount)
+    return cost
+
+
+# Rebirth upgrades (paid in rebirths) -------------------------------------------------------------------
+def rebirth_upgrade_cost(spec: UpgradeSpec, level: int, amount: int) -> int:
+    """b × g^L × (g^N − 1)/(g − 1) rebirths, exact (rebirth counts are integers)."""
+    growth = Fraction(spec.growth)
+    if growth == 1:
+        return int(Fraction(spec.base) * amount)
+    series = growth ** (level + spec.offset) * (growth**amount - 1) / (growth - 1)
+    return int(Fraction(spec.base) * series)
+
+
+def buy_rebirth_upgrade(state: PlayerState, key: str, amount: int) -> int:
+    spec = spec_for(REBIRTH_UPGRADES, key)
+    check_amount(amount)
+    level: int = getattr(state, spec.field)
+    cost = rebirth_upgrade_cost(spec, level, amount)
+    if state.rebirth_count < cost:
+        raise NotEnoughRebirths()
+    state.rebirth_count -= cost  # also lowers the 2^R multipliers and the next rebirth's price
+    setattr(state, spec.field, level + amount)
+    return cost
+
+
+def apply_upgrade(state: PlayerState, endpoint: str, amount: int) -> None:
+    """One item of POST /upgrade/bulk: any of the five global or three rebirth upgrades."""
+    if endpoint in REBIRTH_UPGRADES:
+        buy_rebirth_upgrade(state, endpoint, amount)
+    else:
+        buy_global_upgrade(state, endpoint, amount)
+
+
+# Per-generator upgrades (priced here, bought in rules.generators) --------------------------------------
+def generator_upgrade_cost(
+    spec: GeneratorUpgradeSpec, install_cost: BigValue, level: int, amount: int
+) -> BigValue:
+    """Σ_{i=1..N} C × m × g^(L+i)."""
+    return install_cost * spec.multiplier * geometric_series(spec.growth, level + 1, amount)
