@@ -1,0 +1,143 @@
+"""create_app(): the FastAPI application, its lifespan (engine, Redis, game) and its error mapping."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from tycoon.auth.csrf import CsrfOriginMiddleware
+from tycoon.auth.endpoints import router as auth_router
+from tycoon.catalogue.endpoints import router as catalogue_router
+from tycoon.config import Settings, get_settings
+from tycoon.errors import GameError, TooManyRequests
+from tycoon.exchange.endpoints import router as exchange_router
+from tycoon.game.factory import build_game
+from tycoon.generators.endpoints import router as generators_router
+from tycoon.health.endpoints import router as health_router
+from tycoon.inquiries.endpoints import router as inquiries_router
+from tycoon.observability.logging import configure_logging
+from tycoon.observability.metrics import OVERLOAD_REJECTED, STORAGE_ERRORS, setup_metrics
+from tycoon.observability.middleware import RequestContextMiddleware
+from tycoon.observability.security import SecurityHeadersMiddleware
+from tycoon.observability.sentry import init_sentry
+from tycoon.overload import InflightLimitMiddleware
+from tycoon.postgres import create_engine, session_factory
+from tycoon.rankings.endpoints import router as rankings_router
+from tycoon.rebirth.endpoints import router as rebirth_router
+from tycoon.redis import create_redis
+from tycoon.special.endpoints import router as special_router
+from tycoon.tutorial.endpoints import router as tutorial_router
+from tycoon.upgrades.endpoints import router as upgrades_router
+
+log = structlog.get_logger()
+ROUTERS = (
+    health_router, auth_router, catalogue_router, generators_router, exchange_router, upgrades_router,
+    rebirth_router, special_router, rankings_router, tutorial_router, inquiries_router,
+)  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    app.state.engine = create_engine(settings)
+    app.state.sessionmaker = session_factory(app.state.engine)
+    app.state.redis = create_redis(settings)
+    app.state.game = await build_game(settings, app.state.redis, app.state.engine)
+    poller = asyncio.create_task(app.state.game.catalogue.poll_forever(app.state.engine, app.state.redis))
+    try:
+        yield
+    finally:
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
+        await app.state.redis.aclose()
+        await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    init_sentry(settings)
+    app = FastAPI(
+        title="Energy Tycoon",
+        version="1.0.0",
+        summary="Server-authoritative Energy Tycoon: the original API, computed by the server.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_root(app)
+    _add_error_handlers(app)
+    _add_middleware(app, settings)
+    return app
+
+
+class StatusOut(BaseModel):
+    status: str
+
+
+def _add_root(app: FastAPI) -> None:
+    @app.get("/", response_model=StatusOut, operation_id="root", tags=["health"])
+    async def root() -> StatusOut:
+        return StatusOut(status="ok")
+
+    @app.head("/", include_in_schema=False)
+    async def root_head() -> Response:
+        return Response()
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Added innermost first: the request passes CORS → request log → proxy headers → overload → CSRF → app.
+    setup_metrics(app, settings)
+    app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
+    app.add_middleware(
+        InflightLimitMiddleware, max_inflight=settings.max_inflight_per_worker, on_reject=OVERLOAD_REJECTED.inc
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.frontend_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["x-csrf-token", "x-request-id", "retry-after"],
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(GameError)
+    async def game_error(request: Request, error: GameError) -> JSONResponse:
+        headers = {}
+        if isinstance(error, TooManyRequests):
+            headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
+
+    @app.exception_handler(RedisError)
+    async def redis_down(request: Request, error: RedisError) -> JSONResponse:
+        return _storage_unavailable("redis", error)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def postgres_down(request: Request, error: Exception) -> JSONResponse:
+        return _storage_unavailable("postgres", error)
+
+
+def _storage_unavailable(backend: str, error: Exception) -> JSONResponse:
+    STORAGE_ERRORS.labels(backend=backend).inc()
+    log.error("storage_unavailable", backend=backend, error=repr(error))
+    return JSONResponse(
+        {"detail": "Service temporarily unavailable"}, status_code=503, headers={"Retry-After": "1"}
+    )

@@ -1,0 +1,60 @@
+"""Dependencies that authenticate a request and hand out the game objects made in the lifespan."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tycoon.auth.cookies import ACCESS_COOKIE
+from tycoon.auth.sessions import token_hash
+from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated
+from tycoon.game.service import Game, Player
+
+
+def get_game(request: Request) -> Game:
+    game: Game = request.app.state.game
+    return game
+
+
+GameDep = Annotated[Game, Depends(get_game)]
+
+
+def bearer_token(request: Request) -> str | None:
+    """`Authorization: Bearer x` (or a raw token, as the original accepted), else the access cookie."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        return value.strip() if scheme.lower() == "bearer" and value else header.strip()
+    return request.cookies.get(ACCESS_COOKIE)
+
+
+async def current_player(request: Request, game: GameDep) -> Player:
+    token = bearer_token(request)
+    if not token:
+        raise NotAuthenticated()
+    now = time.time()
+    found = await game.store.load_for_session(token_hash(token), int(now * 1000))
+    if found is None:
+        raise InvalidToken()
+    principal, loaded = found
+    if loaded is None:
+        raise InvalidToken("User not found for token")
+    request.state.player_id = principal.user_id
+    player = Player(principal, loaded, game.settle(loaded, now), now)
+    if loaded.away_since_ms is not None:
+        await game.settle_absence(player)
+    return player
+
+
+CurrentPlayer = Annotated[Player, Depends(current_player)]
+
+
+async def current_admin(player: CurrentPlayer) -> Player:
+    if not player.principal.is_admin:
+        raise AdminRequired()
+    return player
+
+
+CurrentAdmin = Annotated[Player, Depends(current_admin)]

@@ -1,0 +1,199 @@
+"""Sign-up, login, tokens, logout and account deletion (ORIGINAL-RULES §11–§13, issue 2 decision 8)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from tycoon.auth import cookies, passwords, sessions, throttle
+from tycoon.auth import repository as accounts
+from tycoon.auth.deps import CurrentPlayer, GameDep, bearer_token
+from tycoon.auth.sessions import Session, SessionTtl, TokenPair
+from tycoon.config import Settings
+from tycoon.errors import InvalidCredentials, RefreshTokenInvalid, WrongPassword
+from tycoon.game.schemas import MessageOut, UserOut, user_out
+from tycoon.game.service import Game, Player
+from tycoon.players.codec import dumps
+from tycoon.players.store import LoadedPlayer, SessionPrincipal
+from tycoon.rankings import service as rankings
+from tycoon.redis import Redis, RedisDep
+from tycoon.rules.state import PlayerState
+
+router = APIRouter(tags=["auth"])
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(max_length=1024)
+
+
+class AuthOut(BaseModel):
+    user: UserOut
+    access_token: str
+    refresh_token: str
+    csrf_token: str
+    token_type: str = "bearer"
+
+
+class TokensOut(BaseModel):
+    detail: str
+    access_token: str
+    refresh_token: str
+    csrf_token: str
+
+
+class CsrfOut(BaseModel):
+    csrf_token: str
+    detail: str
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _ttl(settings: Settings) -> SessionTtl:
+    return SessionTtl(settings.access_token_seconds, settings.refresh_token_seconds)
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _start_session(
+    response: Response, settings: Settings, redis: Redis, player: Player, game: Game
+) -> AuthOut:
+    pair = await sessions.open_session(redis, _ttl(settings), player.user_id, player.principal.is_admin)
+    csrf = cookies.new_csrf_token()
+    cookies.set_session(response, settings, pair, csrf, trap=True)
+    return AuthOut(
+        user=user_out(player, game.catalogue.current),
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        csrf_token=csrf,
+    )
+
+
+@router.post("/signup", response_model=AuthOut, operation_id="signup")
+async def signup(
+    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+) -> AuthOut:
+    await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
+    passwords.check_username(body.username)
+    passwords.check_password(body.password)
+    now = time.time()
+    state = PlayerState(user_id=str(uuid.uuid4()), username=body.username, settled_at=now)
+    doc = dumps(state)
+    password_hash = await passwords.hash_password(body.password)
+    await accounts.create_account(request.app.state.engine, state.user_id, body.username, password_hash, doc, int(now * 1000))
+    await rankings.register_username(redis, state.user_id, body.username)
+    await rankings.store_entries(redis, state, 0)
+    player = Player(SessionPrincipal(state.user_id, False), LoadedPlayer(state.user_id, 1, doc, 0, None), state, now)
+    return await _start_session(response, settings, redis, player, game)
+
+
+@router.post("/login", response_model=AuthOut, operation_id="login")
+async def login(
+    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+) -> AuthOut:
+    await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
+    await throttle.check_username(redis, body.username)
+    account = await accounts.find_by_username(request.app.state.engine, body.username)
+    hashed = account.password_hash if account else passwords.dummy_verify_hash()
+    if not await passwords.verify_password(body.password, hashed) or account is None:
+        await throttle.record_failure(redis, body.username)
+        raise InvalidCredentials()
+    await throttle.clear_failures(redis, body.username)
+    loaded = await game.store.load(account.id)
+    if loaded is None:
+        raise InvalidCredentials()
+    now = time.time()
+    player = Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
+    return await _start_session(response, settings, redis, player, game)
+
+
+@router.get("/csrf-token", response_model=CsrfOut, operation_id="csrf_token")
+@router.get("/csrf", response_model=CsrfOut, operation_id="csrf")
+async def csrf_token(request: Request, response: Response, settings: SettingsDep) -> CsrfOut:
+    token = request.cookies.get(cookies.CSRF_COOKIE) or cookies.new_csrf_token()
+    cookies.set_csrf(response, settings, token)
+    return CsrfOut(csrf_token=token, detail="CSRF token issued")
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str | None = Field(None, max_length=256)
+
+
+async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | None = Body(None)) -> Session:
+    """The refresh token from the body, the refresh cookie, or (as the original) the Authorization header."""
+    token = (body.refresh_token if body else None) or request.cookies.get(cookies.REFRESH_COOKIE)
+    token = token or bearer_token(request)
+    session = await sessions.find_by_refresh(redis, token) if token else None
+    if session is None:
+        raise RefreshTokenInvalid()
+    return session
+
+
+RefreshSession = Annotated[Session, Depends(_refresh_session)]
+
+
+async def _rotate(response: Response, settings: Settings, redis: Redis, session: Session, detail: str) -> TokensOut:
+    if not await sessions.close_session(redis, session):
+        raise RefreshTokenInvalid()
+    pair: TokenPair = await sessions.open_session(redis, _ttl(settings), session.user_id, session.is_admin)
+    csrf = cookies.new_csrf_token()
+    cookies.set_session(response, settings, pair, csrf, trap=False)
+    return TokensOut(detail=detail, access_token=pair.access_token, refresh_token=pair.refresh_token, csrf_token=csrf)
+
+
+@router.post("/refresh/access", response_model=TokensOut, operation_id="refresh_access")
+async def refresh_access(response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession) -> TokensOut:
+    return await _rotate(response, settings, redis, session, "access token refreshed")
+
+
+@router.post("/refresh/refresh", response_model=TokensOut, operation_id="refresh_pair")
+async def refresh_pair(response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession) -> TokensOut:
+    return await _rotate(response, settings, redis, session, "token pair refreshed")
+
+
+@router.post("/logout", response_model=MessageOut, operation_id="logout")
+async def logout(request: Request, response: Response, settings: SettingsDep, redis: RedisDep) -> MessageOut:
+    """Revokes the session of the refresh token (cookie) or of the access token (Authorization)."""
+    refresh = request.cookies.get(cookies.REFRESH_COOKIE)
+    session = await sessions.find_by_refresh(redis, refresh) if refresh else None
+    access = bearer_token(request)
+    if session is None and access:
+        session = await sessions.find_by_access(redis, access)
+    if session is None:
+        raise RefreshTokenInvalid()
+    await sessions.close_session(redis, session)
+    cookies.clear_session(response, settings)
+    return MessageOut(detail="Logout successful")
+
+
+@router.post("/delete_account", response_model=MessageOut, operation_id="delete_account")
+async def delete_account(
+    body: PasswordIn, request: Request, response: Response, player: CurrentPlayer, settings: SettingsDep,
+    redis: RedisDep, game: GameDep,
+) -> MessageOut:  # fmt: skip
+    engine = request.app.state.engine
+    account = await accounts.find_by_id(engine, player.user_id)
+    if account is None or not await passwords.verify_password(body.password, account.password_hash):
+        raise WrongPassword()
+    await accounts.delete_account(engine, player.user_id)
+    await game.store.forget(player.user_id)
+    await rankings.remove_player(redis, player.user_id)
+    await sessions.close_all(redis, player.user_id)
+    cookies.clear_session(response, settings)
+    return MessageOut(detail="Account deleted")

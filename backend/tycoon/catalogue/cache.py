@@ -1,0 +1,62 @@
+"""The catalogue cached in every process, kept fresh through a version number in Redis.
+
+Each process polls `catalogue:version` twice a second (one tiny GET, off the request path) and reloads from
+PostgreSQL when it changed, so an admin edit is visible everywhere within a second while requests never wait
+for the catalogue. The serialised GET /generator_types body and its ETag are computed once per version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import orjson
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.catalogue import repository
+from tycoon.catalogue.schemas import generator_types_body
+from tycoon.redis import Redis
+from tycoon.rules.catalogue import Catalogue
+
+VERSION_KEY = "catalogue:version"
+POLL_SECONDS = 0.5
+log = structlog.get_logger()
+
+
+class CatalogueCache:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._set(catalogue)
+
+    def _set(self, catalogue: Catalogue) -> None:
+        self.current = catalogue
+        self.body = orjson.dumps(generator_types_body(catalogue))
+        self.etag = f'"{catalogue.version}-{hashlib.sha256(self.body).hexdigest()[:16]}"'
+
+    @classmethod
+    async def load(cls, engine: AsyncEngine, redis: Redis) -> CatalogueCache:
+        catalogue = await repository.load(engine)
+        await redis.set(VERSION_KEY, catalogue.version, nx=True)
+        return cls(catalogue)
+
+    async def refresh(self, engine: AsyncEngine, redis: Redis) -> None:
+        version = await redis.get(VERSION_KEY)
+        if version is not None and int(version) == self.current.version:
+            return
+        catalogue = await repository.load(engine)
+        if version is None:  # Redis lost it (restart): republish what PostgreSQL says
+            await redis.set(VERSION_KEY, catalogue.version, nx=True)
+        if catalogue.version != self.current.version:
+            self._set(catalogue)
+
+    async def poll_forever(self, engine: AsyncEngine, redis: Redis) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await self.refresh(engine, redis)
+            except Exception:  # a Redis or PostgreSQL hiccup must not end the poller
+                log.warning("catalogue_refresh_failed", exc_info=True)
+
+
+async def publish_version(redis: Redis, version: int) -> None:
+    await redis.set(VERSION_KEY, version)

@@ -1,0 +1,64 @@
+"""SQL for the generator catalogue (seeded from the rules' defaults, editable by admins)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from tycoon.kit.bignum import BigValue
+from tycoon.models import CatalogueVersion, GeneratorTypeRow
+from tycoon.rules.catalogue import DEFAULT_GENERATOR_TYPES, Catalogue, GeneratorType
+
+
+def _to_row(gtype: GeneratorType) -> dict[str, object]:
+    return {
+        "index": gtype.index,
+        "name": gtype.name,
+        "description": gtype.description,
+        "cost": str(gtype.cost),
+        "production": str(gtype.production),
+        "build_seconds": gtype.build_seconds,
+        "heat": gtype.heat,
+        "tolerance": gtype.tolerance,
+        "size": gtype.size,
+    }
+
+
+def _from_row(row: GeneratorTypeRow) -> GeneratorType:
+    return GeneratorType(
+        index=row.index,
+        name=row.name,
+        description=row.description,
+        cost=BigValue.parse(row.cost),
+        production=BigValue.parse(row.production),
+        build_seconds=row.build_seconds,
+        heat=row.heat,
+        tolerance=row.tolerance,
+        size=row.size,
+    )
+
+
+async def seed(engine: AsyncEngine) -> int:
+    """Insert the default types that are missing; admin edits of existing ones are kept."""
+    async with engine.begin() as conn:
+        rows = [_to_row(gtype) for gtype in DEFAULT_GENERATOR_TYPES]
+        inserted = await conn.execute(insert(GeneratorTypeRow).values(rows).on_conflict_do_nothing())
+        await conn.execute(insert(CatalogueVersion).values(id=1, version=1).on_conflict_do_nothing())
+    return inserted.rowcount or 0
+
+
+async def load(engine: AsyncEngine) -> Catalogue:
+    async with AsyncSession(engine) as session:
+        rows = (await session.scalars(select(GeneratorTypeRow).order_by(GeneratorTypeRow.index))).all()
+        version = (await session.scalar(select(CatalogueVersion.version))) or 0
+    return Catalogue(tuple(_from_row(row) for row in rows) or DEFAULT_GENERATOR_TYPES, version)
+
+
+async def save_type(conn: AsyncConnection, gtype: GeneratorType) -> int:
+    """Store an edited type and bump the catalogue version; returns the new version."""
+    values = _to_row(gtype)
+    del values["index"]
+    await conn.execute(update(GeneratorTypeRow).where(GeneratorTypeRow.index == gtype.index).values(values))
+    bumped = await conn.execute(text("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version"))
+    return int(bumped.scalar_one())

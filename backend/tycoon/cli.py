@@ -1,0 +1,145 @@
+"""`tycoon` command: run the API, the worker or the scheduler, and operator tasks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from tycoon.config import get_settings
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent
+
+
+def _exec(argv: list[str]) -> None:
+    os.execvp(argv[0], argv)
+
+
+def run_api(_: argparse.Namespace) -> None:
+    from tycoon.serve import gunicorn_argv
+
+    settings = get_settings()
+    _exec(gunicorn_argv(int(os.environ.get("PORT", "8000")), settings.web_concurrency))
+
+
+def run_worker(args: argparse.Namespace) -> None:
+    _exec(["taskiq", "worker", "tycoon.jobs.broker:broker", "tycoon.jobs.tasks", "--workers", str(args.workers)])
+
+
+def run_scheduler(_: argparse.Namespace) -> None:
+    _exec(["taskiq", "scheduler", "tycoon.jobs.broker:scheduler", "tycoon.jobs.tasks", "--skip-first-run"])
+
+
+def migrate(args: argparse.Namespace) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(BACKEND_DIR / "alembic.ini"))
+    if args.revision.startswith("-") or args.downgrade:
+        command.downgrade(config, args.revision if args.downgrade else args.revision)
+    else:
+        command.upgrade(config, args.revision)
+
+
+def _with_stack(work: Callable[..., Awaitable[str]]) -> Callable[[argparse.Namespace], None]:
+    """Run `work(args, redis, engine)` with this process's clients, printing its result."""
+
+    def run(args: argparse.Namespace) -> None:
+        async def main() -> str:
+            from tycoon.postgres import create_engine
+            from tycoon.redis import create_redis
+
+            settings = get_settings()
+            redis, engine = create_redis(settings, pool_size=4), create_engine(settings)
+            try:
+                return await work(args, redis, engine)
+            finally:
+                await redis.aclose()
+                await engine.dispose()
+
+        print(asyncio.run(main()))
+
+    return run
+
+
+async def _seed(args: argparse.Namespace, redis: object, engine: object) -> str:
+    from tycoon.catalogue import repository
+
+    inserted = await repository.seed(engine)  # type: ignore[arg-type]
+    return f"catalogue seeded: {inserted} generator types added"
+
+
+async def _grant_admin(args: argparse.Namespace, redis: object, engine: object) -> str:
+    from tycoon.auth import repository, sessions
+
+    user_id = await repository.set_admin(engine, args.username, not args.revoke)  # type: ignore[arg-type]
+    if user_id is None:
+        sys.exit(f"no such user: {args.username}")
+    await sessions.set_role(redis, user_id, not args.revoke)  # type: ignore[arg-type]
+    return f"{args.username}: admin {'revoked' if args.revoke else 'granted'}"
+
+
+async def _rebuild_rankings(args: argparse.Namespace, redis: object, engine: object) -> str:
+    from tycoon.game.factory import build_game
+    from tycoon.rankings.refresh import rebuild
+
+    game = await build_game(get_settings(), redis, engine)  # type: ignore[arg-type]
+    count = await rebuild(redis, engine, game)  # type: ignore[arg-type]
+    return f"rankings rebuilt for {count} players"
+
+
+async def _grant_money(args: argparse.Namespace, redis: object, engine: object) -> str:
+    """For benchmarks and support: add money to a player through the game (saved like any action)."""
+    from tycoon.auth import repository
+    from tycoon.game.factory import build_game
+    from tycoon.kit.bignum import BigValue
+    from tycoon.rules.state import PlayerState
+
+    account = await repository.find_by_username(engine, args.username)  # type: ignore[arg-type]
+    if account is None:
+        sys.exit(f"no such user: {args.username}")
+    game = await build_game(get_settings(), redis, engine)  # type: ignore[arg-type]
+    amount = BigValue(args.amount)
+
+    def grant(state: PlayerState) -> None:
+        state.money = state.money + amount
+
+    await game.act_on_user(account.id, grant)
+    return f"{args.username}: +{amount} money"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tycoon", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("api", help="serve the HTTP API (gunicorn, WEB_CONCURRENCY workers, $PORT)").set_defaults(
+        run=run_api
+    )
+    worker = commands.add_parser("worker", help="run background jobs")
+    worker.add_argument("--workers", type=int, default=1)
+    worker.set_defaults(run=run_worker)
+    commands.add_parser("scheduler", help="schedule jobs (run exactly one)").set_defaults(run=run_scheduler)
+    migration = commands.add_parser("migrate", help="alembic upgrade (default head)")
+    migration.add_argument("revision", nargs="?", default="head")
+    migration.add_argument("--downgrade", action="store_true", help="downgrade to REVISION instead")
+    migration.set_defaults(run=migrate)
+    commands.add_parser("seed", help="insert missing generator types").set_defaults(run=_with_stack(_seed))
+    admin = commands.add_parser("grant-admin", help="give (or --revoke) the admin role")
+    admin.add_argument("username")
+    admin.add_argument("--revoke", action="store_true")
+    admin.set_defaults(run=_with_stack(_grant_admin))
+    commands.add_parser("rebuild-rankings", help="recreate the ranking sets from PostgreSQL").set_defaults(
+        run=_with_stack(_rebuild_rankings)
+    )
+    money = commands.add_parser("grant-money", help="add money to a player (benchmarks, support)")
+    money.add_argument("username")
+    money.add_argument("amount")
+    money.set_defaults(run=_with_stack(_grant_money))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    args.run(args)

@@ -1,0 +1,127 @@
+"""The one settings object. Every variable is documented in `.env.example`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-in-production"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class StateStoreKind(StrEnum):
+    redis = "redis"
+    postgres = "postgres"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.development
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    secret_key: str = DEFAULT_SECRET_KEY
+    frontend_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"]
+    )
+    state_store: StateStoreKind = StateStoreKind.redis
+
+    # game
+    offline_cap_seconds: int = Field(28_800, ge=0)
+    presence_window_seconds: int = Field(150, ge=1)  # gaps up to this between requests count as playing
+    admin_usernames: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # sessions and cookies
+    access_token_seconds: int = 3600
+    refresh_token_seconds: int = 7 * 24 * 3600
+    cookie_secure: bool | None = None  # None: Secure when any frontend origin is https
+    cookie_samesite: Literal["lax", "strict", "none"] | None = None
+
+    # pools and processes
+    web_concurrency: int = 2
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+    redis_pool_size: int = 64
+    max_inflight_per_worker: int = 256
+
+    # rate limits (per second unless named otherwise)
+    rate_limit_player_per_second: float = 10.0
+    rate_limit_player_burst: int = 30
+    rate_limit_ip_per_second: float = 100.0
+    login_ip_limit_per_minute: int = 100
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
+    # observability
+    log_level: str = "INFO"
+    log_json: bool = True
+    sentry_dsn: str | None = None
+    prometheus_multiproc_dir: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, values: dict[str, object]) -> dict[str, object]:
+        for key in ("frontend_origins", "admin_usernames", "trusted_proxies"):
+            for name in (key, key.upper()):
+                raw = values.get(name)
+                if isinstance(raw, str):
+                    values[name] = [item.strip() for item in raw.split(",") if item.strip()]
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment is Environment.production and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError("SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return any(origin.startswith("https://") for origin in self.frontend_origins)
+
+    @property
+    def cookies_samesite(self) -> Literal["lax", "strict", "none"]:
+        if self.cookie_samesite is not None:
+            return self.cookie_samesite
+        return "none" if self.cookies_secure else "lax"
+
+
+def asyncpg_url(url: str) -> tuple[str, dict[str, object]]:
+    """Neon prints `postgresql://…?sslmode=require&channel_binding=require`; asyncpg rejects both parameters.
+
+    Returns the URL for SQLAlchemy's asyncpg dialect and the connect args that carry what was stripped.
+    A `-pooler` host is PgBouncer in transaction mode, where asyncpg must not cache prepared statements.
+    """
+    parts = urlsplit(url)
+    scheme = "postgresql+asyncpg" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+    query = dict(parse_qsl(parts.query))
+    sslmode = query.pop("sslmode", None)
+    query.pop("channel_binding", None)
+    connect_args: dict[str, object] = {}
+    if sslmode in ("require", "verify-ca", "verify-full"):
+        connect_args["ssl"] = "require" if sslmode == "require" else sslmode
+    if "-pooler" in (parts.hostname or ""):
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)), connect_args
+
+
+def _unique_statement_name() -> str:
+    import uuid
+
+    return f"__asyncpg_{uuid.uuid4()}__"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

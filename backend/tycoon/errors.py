@@ -1,0 +1,187 @@
+"""One error type per failure the player can cause, each carrying its HTTP status and message.
+
+Framework-free so the game rules can raise them; `app.py` maps `GameError` to a JSON response once.
+Messages are the original server's where it had one (clients match on some of them).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class GameError(Exception):
+    status: ClassVar[int] = 400
+    detail: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.message = detail or self.detail
+        super().__init__(self.message)
+
+
+# 400: the request is valid but the game says no ------------------------------------------------------------
+class NotEnoughMoney(GameError):
+    detail = "Not enough money"
+
+
+class NotEnoughMoneyToDemolish(GameError):
+    detail = "Not enough money to demolish"
+
+
+class NotEnoughMoneyToSkip(GameError):
+    detail = "Not enough money to skip build"
+
+
+class NotEnoughMoneyForRebirth(GameError):
+    detail = "Not enough money for rebirth"
+
+
+class NotEnoughEnergy(GameError):
+    detail = "Not enough energy"
+
+
+class InvalidAmount(GameError):
+    detail = "Invalid amount"
+
+
+class AmountTooLarge(GameError):
+    detail = "Amount must be at most 10000 per request"
+
+
+class NotEnoughRebirths(GameError):
+    detail = "환생이 부족합니다."
+
+
+class NotEnoughSupercoin(GameError):
+    detail = "슈퍼코인이 부족합니다."
+
+
+class MaxLevelReached(GameError):
+    detail = "최대 레벨에 도달했습니다."
+
+
+class BatchLimitExceeded(GameError):
+    """At most 1 + upgrade_batch_upgrade global levels per purchase."""
+
+    detail = "한 번에 1회까지만 업그레이드할 수 있습니다."
+
+
+class ChainLimitExceeded(GameError):
+    detail = "한 번에 최대 1회까지 환생할 수 있습니다."
+
+
+class GeneratorLimitReached(GameError):
+    detail = "Generator limit reached"
+
+
+class PositionTaken(GameError):
+    detail = "Generator already exists in this position"
+
+
+class InvalidTutorialStep(GameError):
+    detail = "Tutorial step must be between 0 and 20"
+
+
+class InvalidInquiryType(GameError):
+    detail = "Invalid inquiry type"
+
+
+class UsernameTaken(GameError):
+    detail = "Username already exists"
+
+
+class InvalidUsername(GameError):
+    detail = "Username must be 3-20 letters, digits or underscores"
+
+
+class InvalidPassword(GameError):
+    detail = "Password must be 8-128 characters with at least one letter and one digit"
+
+
+class WrongPassword(GameError):
+    detail = "Invalid password"
+
+
+# 401 / 403 ---------------------------------------------------------------------------------------------------
+class NotAuthenticated(GameError):
+    status = 401
+    detail = "Authorization token missing"
+
+
+class InvalidToken(GameError):
+    status = 401
+    detail = "Invalid token"
+
+
+class InvalidCredentials(GameError):
+    """Unknown user and wrong password answer alike (no username enumeration)."""
+
+    status = 401
+    detail = "Invalid username or password"
+
+
+class RefreshTokenInvalid(GameError):
+    status = 401
+    detail = "Refresh token revoked or invalid"
+
+
+class UserMismatch(GameError):
+    status = 403
+    detail = "User mismatch"
+
+
+class AdminRequired(GameError):
+    status = 403
+    detail = "Admin access required"
+
+
+class OriginNotAllowed(GameError):
+    status = 403
+    detail = "Origin not allowed for state-changing request"
+
+
+class CsrfMissing(GameError):
+    status = 403
+    detail = "CSRF token missing"
+
+
+class CsrfMismatch(GameError):
+    status = 403
+    detail = "CSRF token mismatch"
+
+
+# 404 ---------------------------------------------------------------------------------------------------------
+class GeneratorNotFound(GameError):
+    status = 404
+    detail = "Generator not found"
+
+
+class GeneratorTypeNotFound(GameError):
+    status = 404
+    detail = "Generator type not found"
+
+
+class UnknownUpgrade(GameError):
+    status = 404
+    detail = "Unknown upgrade"
+
+
+class InquiryNotFound(GameError):
+    status = 404
+    detail = "Inquiry not found"
+
+
+# 409 / 429 / 503 ---------------------------------------------------------------------------------------------
+class Contention(GameError):
+    """Optimistic retries ran out: too many concurrent changes to one player."""
+
+    status = 409
+    detail = "Too many simultaneous changes, please retry"
+
+
+class TooManyRequests(GameError):
+    status = 429
+    detail = "Too many requests"
+
+    def __init__(self, detail: str | None = None, retry_after: float = 1.0) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

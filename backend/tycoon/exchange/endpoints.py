@@ -1,0 +1,60 @@
+"""Selling energy for money (§6)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.game.inputs import UserId, WireData, WireHigh, check_same_user
+from tycoon.game.schemas import UserOut, user_out, wire
+from tycoon.kit.bignum import BigValue
+from tycoon.rules import exchange
+
+router = APIRouter(tags=["exchange"])
+
+
+class SellIn(BaseModel):
+    user_id: UserId
+    amount_data: WireData
+    amount_high: WireHigh = 0
+
+
+class RateOut(BaseModel):
+    rate: float
+    rate_data: int
+    rate_high: int
+
+
+class SellOut(RateOut):
+    energy_data: int
+    energy_high: int
+    money_data: int
+    money_high: int
+    gained_data: int
+    gained_high: int
+    user: UserOut
+
+
+def _rate_fields(rate: BigValue) -> dict[str, float | int]:
+    return {"rate": exchange.rate_as_float(rate), **wire("rate", rate)}
+
+
+@router.post("/change/energy2money", response_model=SellOut, operation_id="sell_energy")
+async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> SellOut:
+    check_same_user(player, body.user_id)
+    amount = BigValue.from_wire(body.amount_data, body.amount_high)
+    result = await game.act(player, lambda state: exchange.sell_energy(state, amount))
+    state = player.state
+    return SellOut(
+        **wire("energy", state.energy),
+        **wire("money", state.money),
+        **wire("gained", result.gained),
+        **_rate_fields(result.rate),
+        user=user_out(player, game.catalogue.current),
+    )
+
+
+@router.get("/change/rate", response_model=RateOut, operation_id="exchange_rate")
+async def exchange_rate(player: CurrentPlayer) -> RateOut:
+    return RateOut(**_rate_fields(exchange.current_rate(player.state)))

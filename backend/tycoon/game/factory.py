@@ -1,0 +1,33 @@
+"""Builds the process-wide game objects from settings; used by the API lifespan, the worker and the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.catalogue.cache import CatalogueCache
+from tycoon.config import Settings, StateStoreKind
+from tycoon.game.service import Game
+from tycoon.players.postgres_store import PostgresPlayerStore
+from tycoon.players.redis_store import RedisPlayerStore
+from tycoon.players.store import PlayerStore, Presence
+from tycoon.redis import Redis
+
+
+def presence_of(settings: Settings) -> Presence:
+    play_window_ms = settings.presence_window_seconds * 1000
+    return Presence(
+        play_window_ms=play_window_ms,
+        production_window_ms=max(settings.offline_cap_seconds * 1000, play_window_ms),
+    )
+
+
+def player_store(settings: Settings, redis: Redis, engine: AsyncEngine) -> PlayerStore:
+    presence = presence_of(settings)
+    if settings.state_store is StateStoreKind.postgres:
+        return PostgresPlayerStore(redis, engine, presence)
+    return RedisPlayerStore(redis, engine, presence)
+
+
+async def build_game(settings: Settings, redis: Redis, engine: AsyncEngine) -> Game:
+    catalogue = await CatalogueCache.load(engine, redis)
+    return Game(store=player_store(settings, redis, engine), catalogue=catalogue, presence=presence_of(settings))

@@ -1,0 +1,242 @@
+"""The map: list, place, demolish, pause/resume, skip a build, per-generator upgrades, autosave (§4, §5, §7.2)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.errors import GameError, GeneratorTypeNotFound, NotEnoughMoney
+from tycoon.game.inputs import Amount, GeneratorId, UserId, WireData, WireHigh, check_same_user
+from tycoon.game.schemas import GeneratorOut, UserOut, generator_out, generators_out, user_out, wire
+from tycoon.game.service import Game, Player
+from tycoon.rules import autosave, generators
+from tycoon.rules.state import PlayerState
+
+router = APIRouter(tags=["generators"])
+
+
+class ProgressOut(BaseModel):
+    user_id: str
+    generators: list[GeneratorOut]
+    user: UserOut
+
+
+class PlaceIn(BaseModel):
+    user_id: UserId
+    generator_type_id: str = Field(max_length=64)
+    x_position: int = Field(ge=-(10**12), le=10**12)
+    world_position: int = Field(0, ge=-(10**12), le=10**12)
+    energy_data: WireData | None = None  # sent by the original client, ignored
+    energy_high: WireHigh | None = None
+
+
+class PlaceOut(BaseModel):
+    ok: bool
+    generator: GeneratorOut
+    user: UserOut
+
+
+class DemolishedOut(BaseModel):
+    generator_id: str
+    cost_data: int
+    cost_high: int
+
+
+class DemolishOut(BaseModel):
+    user: UserOut
+    demolished: DemolishedOut
+
+
+class StateIn(BaseModel):
+    generator_id: str | None = Field(None, max_length=64)
+    running: bool | None = None
+    heat: float | None = Field(None, ge=0)  # ignored: heat is the server's
+    explode: bool | None = None  # ignored: explosions are the server's
+
+
+class GeneratorEnvelope(BaseModel):
+    user: UserOut
+    generator: GeneratorOut
+
+
+class UpgradeIn(BaseModel):
+    upgrade: str = Field(max_length=32)
+    amount: Amount = 1
+
+
+class UpgradeOut(GeneratorEnvelope):
+    cost_data: int
+    cost_high: int
+
+
+class SkipOut(GeneratorEnvelope):
+    skip_cost_data: int | None = None
+    skip_cost_high: int | None = None
+    remaining_seconds: float | None = None
+
+
+class AutosaveGenerator(BaseModel):
+    generator_id: str = Field(max_length=64)
+    heat: float | None = Field(None, ge=0)
+    running: bool | None = None
+
+
+class AutosaveIn(BaseModel):
+    """Accepted for the original client; only pause/resume flags are taken (docs/api.md)."""
+
+    energy_data: WireData | None = Field(None, ge=0)
+    energy_high: WireHigh | None = Field(None, ge=0)
+    money_data: WireData | None = Field(None, ge=0)
+    money_high: WireHigh | None = Field(None, ge=0)
+    production_data: WireData | None = Field(None, ge=0)
+    production_high: WireHigh | None = Field(None, ge=0)
+    play_time_ms: int | None = Field(None, ge=0, le=10**15)
+    supercoin: int | None = Field(None, ge=0, le=10**15)
+    generators: list[AutosaveGenerator] | None = Field(None, max_length=1000)
+
+
+class AutosaveOut(BaseModel):
+    user: UserOut
+    message: str
+
+
+class BulkItem(BaseModel):
+    generator_id: str = Field(max_length=64)
+    key: str = Field(max_length=32)
+    amount: Amount = 1
+
+
+class BulkIn(BaseModel):
+    upgrades: list[BulkItem] = Field(max_length=1000)
+
+
+class BulkOut(BaseModel):
+    user: UserOut
+    generators: list[GeneratorOut]
+
+
+def _with_generator(game: Game, player: Player, generator_id: str) -> GeneratorEnvelope:
+    catalogue = game.catalogue.current
+    generator = generators.owned_generator(player.state, generator_id)
+    return GeneratorEnvelope(
+        user=user_out(player, catalogue), generator=generator_out(player.state, generator, catalogue)
+    )
+
+
+@router.get("/progress", response_model=ProgressOut, operation_id="get_progress")
+async def get_progress(
+    player: CurrentPlayer, game: GameDep, user_id: Annotated[str | None, Query(max_length=64)] = None
+) -> ProgressOut:
+    check_same_user(player, user_id)
+    catalogue = game.catalogue.current
+    return ProgressOut(
+        user_id=player.user_id,
+        generators=generators_out(player.state, catalogue),
+        user=user_out(player, catalogue),
+    )
+
+
+@router.post("/progress", response_model=PlaceOut, operation_id="place_generator")
+async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -> PlaceOut:
+    check_same_user(player, body.user_id)
+    catalogue = game.catalogue.current
+    gtype = catalogue.by_type_id(body.generator_type_id)
+    if gtype is None:
+        raise GeneratorTypeNotFound()
+    generator_id = str(uuid.uuid4())
+
+    def place(state: PlayerState) -> None:
+        generators.place_generator(
+            state, catalogue, gtype, body.x_position, body.world_position, player.now, generator_id
+        )
+
+    await game.act(player, place)
+    envelope = _with_generator(game, player, generator_id)
+    return PlaceOut(ok=True, generator=envelope.generator, user=envelope.user)
+
+
+@router.delete("/progress/{generator_id}", response_model=DemolishOut, operation_id="demolish_generator")
+async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> DemolishOut:
+    catalogue = game.catalogue.current
+    fee = await game.act(player, lambda state: generators.demolish(state, catalogue, generator_id))
+    demolished = DemolishedOut(generator_id=generator_id, **wire("cost", fee))
+    return DemolishOut(user=user_out(player, catalogue), demolished=demolished)
+
+
+@router.post("/progress/{generator_id}/state", response_model=GeneratorEnvelope, operation_id="set_generator_state")
+async def set_generator_state(
+    generator_id: GeneratorId, body: StateIn, player: CurrentPlayer, game: GameDep
+) -> GeneratorEnvelope:
+    if body.running is None and body.heat is None and body.explode is None:
+        raise GameError("No changes provided")
+    generators.owned_generator(player.state, generator_id)
+    if body.running is not None:
+        running = body.running
+        await game.act(player, lambda state: generators.set_running(state, generator_id, running))
+    return _with_generator(game, player, generator_id)
+
+
+@router.post("/progress/{generator_id}/upgrade", response_model=UpgradeOut, operation_id="upgrade_generator")
+async def upgrade_generator(
+    generator_id: GeneratorId, body: UpgradeIn, player: CurrentPlayer, game: GameDep
+) -> UpgradeOut:
+    catalogue = game.catalogue.current
+    cost = await game.act(
+        player,
+        lambda state: generators.upgrade_generator(state, catalogue, generator_id, body.upgrade, body.amount),
+    )
+    envelope = _with_generator(game, player, generator_id)
+    return UpgradeOut(user=envelope.user, generator=envelope.generator, **wire("cost", cost))
+
+
+@router.post("/progress/{generator_id}/build/skip", response_model=SkipOut, operation_id="skip_build")
+async def skip_build(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> SkipOut:
+    catalogue = game.catalogue.current
+    result = await game.act(player, lambda state: generators.skip_build(state, catalogue, generator_id, player.now))
+    envelope = _with_generator(game, player, generator_id)
+    if result.cost is None:
+        return SkipOut(user=envelope.user, generator=envelope.generator)
+    return SkipOut(
+        user=envelope.user,
+        generator=envelope.generator,
+        **wire("skip_cost", result.cost),
+        remaining_seconds=result.remaining_seconds,
+    )
+
+
+@router.post("/progress/autosave", response_model=AutosaveOut, operation_id="autosave")
+async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameDep) -> AutosaveOut:
+    flags = {g.generator_id: g.running for g in body.generators or [] if g.running is not None}
+    changed = any(
+        (generator := player.state.generator(gid)) is not None and generator.running != running
+        for gid, running in flags.items()
+    )
+    if changed:
+        await game.act(player, lambda state: autosave.apply_autosave(state, flags))
+    message = "Progress saved" if changed else "No changes to save"
+    return AutosaveOut(user=user_out(player, game.catalogue.current), message=message)
+
+
+@router.post("/generators/bulk-upgrade", response_model=BulkOut, operation_id="bulk_upgrade_generators")
+async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> BulkOut:
+    catalogue = game.catalogue.current
+
+    def apply_all(state: PlayerState) -> list[str]:
+        touched: list[str] = []
+        for item in body.upgrades:
+            try:
+                generators.upgrade_generator(state, catalogue, item.generator_id, item.key, item.amount)
+            except NotEnoughMoney:
+                break  # as the original: stop at the first unaffordable item
+            except GameError:
+                continue  # not owned, unknown key, bad amount: skipped
+            touched.append(item.generator_id)
+        return touched
+
+    touched = await game.act(player, apply_all)
+    updated = [generator_out(player.state, g, catalogue) for g in player.state.generators if g.generator_id in touched]
+    return BulkOut(user=user_out(player, catalogue), generators=updated)

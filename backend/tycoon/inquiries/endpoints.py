@@ -1,0 +1,97 @@
+"""Inquiries from players; admins list, accept (+1 supercoin to the author) or reject them (§11)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
+from tycoon.errors import InquiryNotFound, InvalidInquiryType
+from tycoon.inquiries import repository
+from tycoon.inquiries.repository import InquiryRecord
+from tycoon.rules.state import PlayerState
+
+router = APIRouter(tags=["inquiries"])
+
+INQUIRY_TYPES = frozenset({"bug", "vulnerability", "proposal", "other"})
+
+
+class InquiryIn(BaseModel):
+    type: str = Field(max_length=32)
+    content: str = Field(min_length=1, max_length=5000)
+
+
+class InquiryOut(BaseModel):
+    inquiry_id: str
+    user_id: str
+    username: str
+    type: str
+    content: str
+    created_at: int
+
+
+class DecisionOut(BaseModel):
+    status: str
+    user_id: str
+
+
+def _out(record: InquiryRecord) -> InquiryOut:
+    return InquiryOut(
+        inquiry_id=record.id,
+        user_id=record.user_id,
+        username=record.username,
+        type=record.type,
+        content=record.content,
+        created_at=record.created_at_ms,
+    )
+
+
+@router.post("/inquiries", response_model=InquiryOut, operation_id="create_inquiry")
+async def create_inquiry(body: InquiryIn, request: Request, player: CurrentPlayer) -> InquiryOut:
+    if body.type not in INQUIRY_TYPES:
+        raise InvalidInquiryType()
+    record = InquiryRecord(
+        id=str(uuid.uuid4()),
+        user_id=player.user_id,
+        username=player.state.username,
+        type=body.type,
+        content=body.content,
+        created_at_ms=int(time.time() * 1000),
+    )
+    await repository.add(request.app.state.engine, record)
+    return _out(record)
+
+
+@router.get("/inquiries", response_model=list[InquiryOut], operation_id="list_inquiries")
+async def list_inquiries(
+    request: Request, admin: CurrentAdmin, limit: Annotated[int, Query(ge=1, le=500)] = 200
+) -> list[InquiryOut]:
+    return [_out(record) for record in await repository.newest_first(request.app.state.engine, limit)]
+
+
+InquiryId = Annotated[str, Path(max_length=64)]
+
+
+def _grant_supercoin(state: PlayerState) -> None:
+    state.supercoin += 1
+
+
+@router.post("/inquiries/{inquiry_id}/accept", response_model=DecisionOut, operation_id="accept_inquiry")
+async def accept_inquiry(inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep) -> DecisionOut:
+    author = await repository.take(request.app.state.engine, inquiry_id)
+    if author is None:
+        raise InquiryNotFound()
+    await game.act_on_user(author, _grant_supercoin)
+    return DecisionOut(status="accepted", user_id=author)
+
+
+@router.post("/inquiries/{inquiry_id}/reject", response_model=DecisionOut, operation_id="reject_inquiry")
+async def reject_inquiry(inquiry_id: InquiryId, request: Request, admin: CurrentAdmin) -> DecisionOut:
+    author = await repository.take(request.app.state.engine, inquiry_id)
+    if author is None:
+        raise InquiryNotFound()
+    return DecisionOut(status="rejected", user_id=author)

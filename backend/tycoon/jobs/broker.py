@@ -1,0 +1,33 @@
+"""The job queue: taskiq on a Redis stream (acknowledged, redelivered after a crash). See docs/decisions.md.
+
+Run `tycoon worker` for the worker processes and exactly one `tycoon scheduler`.
+"""
+
+from __future__ import annotations
+
+from taskiq import TaskiqEvents, TaskiqScheduler, TaskiqState
+from taskiq.schedule_sources import LabelScheduleSource
+from taskiq_redis import RedisStreamBroker
+
+from tycoon.config import get_settings
+from tycoon.game.factory import build_game
+from tycoon.postgres import create_engine
+from tycoon.redis import create_redis
+
+broker = RedisStreamBroker(url=get_settings().redis_url, queue_name="tycoon:jobs", consumer_group_name="tycoon")
+scheduler = TaskiqScheduler(broker=broker, sources=[LabelScheduleSource(broker)])
+
+
+@broker.on_event(TaskiqEvents.WORKER_STARTUP)
+async def _startup(state: TaskiqState) -> None:
+    settings = get_settings()
+    state.settings = settings
+    state.redis = create_redis(settings, pool_size=16)
+    state.engine = create_engine(settings)
+    state.game = await build_game(settings, state.redis, state.engine)
+
+
+@broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
+async def _shutdown(state: TaskiqState) -> None:
+    await state.redis.aclose()
+    await state.engine.dispose()

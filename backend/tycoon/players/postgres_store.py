@@ -1,0 +1,61 @@
+"""STATE_STORE=postgres: the same game with player state in PostgreSQL alone (write-through).
+
+For rollback and for comparison. Sessions, rankings and caches stay in Redis; every request reads and writes
+the player's row (presence is counted in the same statement that loads it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.players import keys, repository
+from tycoon.players.codec import dumps
+from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
+from tycoon.rankings.service import store_entries
+from tycoon.redis import Redis
+from tycoon.rules.state import PlayerState
+
+
+class PostgresPlayerStore:
+    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence) -> None:
+        self._redis = redis
+        self._engine = engine
+        self._presence = presence
+
+    async def load_for_session(
+        self, token_hash: str, now_ms: int
+    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
+        value = await self._redis.get(keys.session(token_hash))
+        if value is None:
+            return None
+        principal = SessionPrincipal.parse(str(value))
+        user_id = principal.user_id
+        presence = self._presence
+        record = await repository.touch_player(
+            self._engine, user_id, now_ms, presence.play_window_ms, presence.production_window_ms
+        )
+        await self._redis.zadd(keys.ACTIVE, {user_id: now_ms})
+        return principal, None if record is None else _loaded(record)
+
+    async def load(self, user_id: str) -> LoadedPlayer | None:
+        record = await repository.fetch_player(self._engine, user_id)
+        return None if record is None else _loaded(record)
+
+    async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
+        return [_loaded(record) for record in await repository.fetch_players(self._engine, user_ids)]
+
+    async def save(self, loaded: LoadedPlayer, state: PlayerState, now_ms: int) -> int | None:
+        clear_away = loaded.away_since_ms is not None
+        version = await repository.save_player(self._engine, loaded.user_id, loaded.version, dumps(state), clear_away)
+        if version is not None:
+            await store_entries(self._redis, state, loaded.play_time_ms)
+        return version
+
+    async def forget(self, user_id: str) -> None:
+        await self._redis.zrem(keys.ACTIVE, user_id)
+
+
+def _loaded(record: repository.PlayerRecord) -> LoadedPlayer:
+    return LoadedPlayer(
+        record.user_id, record.version, record.doc, record.play_time_ms, record.away_since_ms, record.last_seen_ms
+    )

@@ -1,0 +1,159 @@
+"""Player state hot in Redis, written behind to PostgreSQL by the worker (jobs/persistence.py).
+
+A read is one round trip: a Lua script resolves the session, counts presence and returns the document.
+A write is one round trip: a Lua script compares the version, stores the document, marks the player dirty and
+updates the rankings. A player missing from Redis is loaded from PostgreSQL and installed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.players import keys, repository
+from tycoon.players.codec import dumps
+from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
+from tycoon.rankings.scores import RankEntry, shown_key, zset_key
+from tycoon.rankings.service import entries_for
+from tycoon.redis import Redis
+from tycoon.rules.state import PlayerState
+
+# KEYS: session key. ARGV: now_ms, play_window_ms, production_window_ms, active zset, player key prefix.
+# Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), or nil.
+_LOAD = """
+local sess = redis.call('GET', KEYS[1])
+if not sess then return false end
+local uid = string.match(sess, '^([^|]+)')
+local key = ARGV[5] .. uid
+local row = redis.call('HMGET', key, 'v', 'doc', 'seen', 'pt', 'away')
+if row[1] then
+  local now = tonumber(ARGV[1])
+  local seen = tonumber(row[3]) or now
+  local gap = now - seen
+  if gap > 0 and gap <= tonumber(ARGV[2]) then
+    row[4] = redis.call('HINCRBY', key, 'pt', gap)
+  end
+  if gap > tonumber(ARGV[3]) and not row[5] then
+    redis.call('HSET', key, 'away', seen)
+    row[5] = seen
+  end
+  if gap > 0 then redis.call('HSET', key, 'seen', now) end
+  redis.call('ZADD', ARGV[4], now, uid)
+end
+return {sess, row[1], row[2], row[4], row[5]}
+"""
+
+# KEYS: player key. ARGV: version, doc, play_time_ms, last_seen_ms, away_since_ms ('' for none), ttl.
+_INSTALL = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'doc', ARGV[2], 'pt', ARGV[3], 'seen', ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'away', ARGV[5]) end
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+return 1
+"""
+
+# KEYS: player key, dirty zset, then one (zset, shown hash) pair per ranking entry.
+# ARGV: expected version, doc, now_ms, clear_away ('1'/'0'), user_id, ttl, then (score, shown) per entry.
+_SAVE = """
+local v = redis.call('HGET', KEYS[1], 'v')
+if (not v) or v ~= ARGV[1] then return false end
+local nv = tonumber(v) + 1
+redis.call('HSET', KEYS[1], 'v', nv, 'doc', ARGV[2])
+if ARGV[4] == '1' then redis.call('HDEL', KEYS[1], 'away') end
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[5])
+local n = (#KEYS - 2) / 2
+for i = 0, n - 1 do
+  redis.call('ZADD', KEYS[3 + 2 * i], ARGV[7 + 2 * i], ARGV[5])
+  redis.call('HSET', KEYS[4 + 2 * i], ARGV[5], ARGV[8 + 2 * i])
+end
+return nv
+"""
+
+
+class RedisPlayerStore:
+    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence) -> None:
+        self._redis = redis
+        self._engine = engine
+        self._presence = presence
+        self._load = redis.register_script(_LOAD)
+        self._install = redis.register_script(_INSTALL)
+        self._save = redis.register_script(_SAVE)
+
+    async def load_for_session(
+        self, token_hash: str, now_ms: int
+    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
+        row = await self._run_load(token_hash, now_ms)
+        if row is None:
+            return None
+        principal = SessionPrincipal.parse(str(row[0]))
+        if row[1] is None and await self._install_from_postgres(principal.user_id):
+            row = await self._run_load(token_hash, now_ms) or row
+        return principal, _loaded(principal.user_id, row)
+
+    async def _run_load(self, token_hash: str, now_ms: int) -> list[str | int | None] | None:
+        presence = self._presence
+        args = [now_ms, presence.play_window_ms, presence.production_window_ms, keys.ACTIVE, "player:"]
+        row: list[str | int | None] | None = await self._load(keys=[keys.session(token_hash)], args=args)
+        return row
+
+    async def _install_from_postgres(self, user_id: str) -> bool:
+        record = await repository.fetch_player(self._engine, user_id)
+        if record is None:
+            return False
+        away = "" if record.away_since_ms is None else record.away_since_ms
+        args = [record.version, record.doc, record.play_time_ms, record.last_seen_ms, away, keys.PLAYER_TTL_SECONDS]
+        await self._install(keys=[keys.player(user_id)], args=args)
+        return True
+
+    async def load(self, user_id: str) -> LoadedPlayer | None:
+        row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
+        if row[0] is None:
+            if not await self._install_from_postgres(user_id):
+                return None
+            row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
+        return _loaded(user_id, [None, *row])
+
+    async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for user_id in user_ids:
+                pipe.hmget(keys.player(user_id), ["v", "doc", "pt", "away", "seen"])
+            rows = await pipe.execute()
+        found = (_loaded(uid, [None, *row[:4]], row[4]) for uid, row in zip(user_ids, rows, strict=True))
+        return [loaded for loaded in found if loaded is not None]
+
+    async def save(self, loaded: LoadedPlayer, state: PlayerState, now_ms: int) -> int | None:
+        entries = entries_for(state, loaded.play_time_ms)
+        script_keys = [keys.player(loaded.user_id), keys.DIRTY, *_ranking_keys(entries)]
+        clear_away = "1" if loaded.away_since_ms is not None else "0"
+        args: list[str | int | float] = [
+            loaded.version, dumps(state), now_ms, clear_away, loaded.user_id, keys.PLAYER_TTL_SECONDS
+        ]
+        for entry in entries:
+            args += [entry.score, entry.shown]
+        version: int | None = await self._save(keys=script_keys, args=args)
+        return version
+
+    async def forget(self, user_id: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(keys.player(user_id))
+            pipe.zrem(keys.DIRTY, user_id)
+            pipe.zrem(keys.ACTIVE, user_id)
+            await pipe.execute()
+
+
+def _ranking_keys(entries: list[RankEntry]) -> list[str]:
+    return [key for entry in entries for key in (zset_key(entry.criteria), shown_key(entry.criteria))]
+
+
+def _loaded(user_id: str, row: list[str | int | None], seen: str | None = None) -> LoadedPlayer | None:
+    _, version, doc, play_time, away = row
+    if version is None or doc is None:
+        return None
+    return LoadedPlayer(
+        user_id=user_id,
+        version=int(version),
+        doc=str(doc),
+        play_time_ms=int(play_time or 0),
+        away_since_ms=None if away is None else int(away),
+        last_seen_ms=int(seen or 0),
+    )

@@ -1,0 +1,74 @@
+"""Where player state lives. The game service talks to a `PlayerStore` and does not know which one it is.
+
+Both stores keep per player: a version (optimistic concurrency), the state document, the server-measured play
+time, when the player was last seen, and `away_since` — the last request before an absence longer than the
+production window, until a save settles it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from tycoon.rules.state import PlayerState
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """The two windows that decide what counts as playing (settings)."""
+
+    play_window_ms: int  # a gap up to this between two requests counts as play time
+    production_window_ms: int  # production goes on this long after the last request
+
+    @property
+    def production_window_s(self) -> float:
+        return self.production_window_ms / 1000
+
+
+@dataclass(slots=True)
+class LoadedPlayer:
+    user_id: str
+    version: int
+    doc: str
+    play_time_ms: int
+    away_since_ms: int | None
+    last_seen_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPrincipal:
+    user_id: str
+    is_admin: bool
+
+    @classmethod
+    def parse(cls, session_value: str) -> SessionPrincipal:
+        """Session values are "user_id|admin flag|…" (auth/sessions.py)."""
+        user_id, admin, *_ = session_value.split("|")
+        return cls(user_id, admin == "1")
+
+
+class PlayerStore(Protocol):
+    async def load_for_session(
+        self, token_hash: str, now_ms: int
+    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
+        """Resolve an access token and load its player, counting the request as presence.
+
+        None: no such session. (principal, None): the session exists but its player is gone.
+        """
+        ...
+
+    async def load(self, user_id: str) -> LoadedPlayer | None:
+        """Reload for an optimistic retry (no presence update)."""
+        ...
+
+    async def save(self, loaded: LoadedPlayer, state: PlayerState, now_ms: int) -> int | None:
+        """Write `state` if the stored version is still `loaded.version`; the new version, or None on conflict."""
+        ...
+
+    async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
+        """Players as stored, for the scheduled ranking refresh (missing ones left out)."""
+        ...
+
+    async def forget(self, user_id: str) -> None:
+        """Drop any cached copy (account deleted)."""
+        ...

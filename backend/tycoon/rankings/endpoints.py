@@ -1,0 +1,74 @@
+"""GET /rank and GET /ranks for the five criteria (§10), served from Redis sorted sets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from tycoon.auth.deps import CurrentPlayer
+from tycoon.rankings import service
+from tycoon.rankings.scores import Criteria, entries_shown
+from tycoon.redis import RedisDep
+
+router = APIRouter(tags=["rankings"])
+
+
+class BigScore(BaseModel):
+    data: int
+    high: int
+    displayValue: str  # noqa: N815 - the original's field name
+
+
+Score = BigScore | int
+
+
+class RankOut(BaseModel):
+    username: str
+    rank: int | None
+    score: Score
+    criteria: str
+
+
+class RankRowOut(BaseModel):
+    username: str
+    rank: int
+    score: Score
+
+
+class RanksOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    criteria: str
+    ranks: list[RankRowOut]
+
+
+def score_of(criteria: Criteria, shown: str) -> Score:
+    if criteria in (Criteria.money, Criteria.energy):
+        data, _, high = shown.partition(",")
+        return BigScore(data=int(data), high=int(high or 0), displayValue=f"{data}e{high or 0}")
+    return int(shown)
+
+
+@router.get("/rank", response_model=RankOut, operation_id="my_rank")
+async def my_rank(player: CurrentPlayer, redis: RedisDep, criteria: Annotated[str | None, Query(max_length=32)] = None) -> RankOut:
+    chosen = Criteria.parse(criteria)
+    rank = await service.rank_of(redis, chosen, player.user_id)
+    shown = entries_shown(player.state, player.loaded.play_time_ms, chosen)
+    return RankOut(username=player.state.username, rank=rank, score=score_of(chosen, shown), criteria=chosen.value)
+
+
+@router.get("/ranks", response_model=RanksOut, operation_id="ranks")
+async def ranks(
+    player: CurrentPlayer,
+    redis: RedisDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    criteria: Annotated[str | None, Query(max_length=32)] = None,
+) -> RanksOut:
+    chosen = Criteria.parse(criteria)
+    page = await service.page(redis, chosen, limit, offset)
+    rows = [RankRowOut(username=row.username, rank=row.rank, score=score_of(chosen, row.shown)) for row in page.rows]
+    return RanksOut(total=page.total, limit=limit, offset=offset, criteria=chosen.value, ranks=rows)

@@ -1,0 +1,55 @@
+"""Scheduled refresh of the criteria that grow with time (energy, play time, supercoin drops), and rebuild."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.game.service import Game
+from tycoon.players import keys, repository
+from tycoon.players.store import LoadedPlayer
+from tycoon.rankings import service
+from tycoon.rankings.scores import Criteria, shown_key, zset_key
+from tycoon.redis import Redis
+
+BATCH = 500
+SLACK_MS = 60_000  # keep refreshing a little past the end of production, to record its final value
+
+
+async def refresh_time_rankings(redis: Redis, game: Game) -> int:
+    """Recompute energy, play time and supercoin ranks of players whose production may still be running."""
+    now = time.time()
+    since = int(now * 1000) - game.presence.production_window_ms - SLACK_MS
+    await redis.zremrangebyscore(keys.ACTIVE, "-inf", since)
+    user_ids = [str(uid) for uid in await redis.zrange(keys.ACTIVE, since, "+inf", byscore=True)]
+    for start in range(0, len(user_ids), BATCH):
+        players = await game.store.load_many(user_ids[start : start + BATCH])
+        await service.store_many(redis, [_time_entries(game, loaded, now) for loaded in players])
+    return len(user_ids)
+
+
+def _time_entries(game: Game, loaded: LoadedPlayer, now: float) -> tuple[str, list[service.RankEntry]]:
+    state = game.settle_unattended(loaded, now)
+    return loaded.user_id, service.time_entries(state, loaded.play_time_ms)
+
+
+async def rebuild(redis: Redis, engine: AsyncEngine, game: Game) -> int:
+    """Recreate every ranking set from PostgreSQL (after a Redis loss)."""
+    now = time.time()
+    records = await repository.all_players(engine)
+    async with redis.pipeline(transaction=True) as pipe:
+        for criteria in Criteria:
+            pipe.delete(zset_key(criteria), shown_key(criteria))
+        pipe.delete(service.USERNAMES)
+        await pipe.execute()
+    entries = []
+    for record in records:
+        loaded = LoadedPlayer(
+            record.user_id, record.version, record.doc, record.play_time_ms, record.away_since_ms, record.last_seen_ms
+        )
+        state = game.settle_unattended(loaded, now)
+        await service.register_username(redis, record.user_id, state.username)
+        entries.append((record.user_id, service.entries_for(state, record.play_time_ms)))
+    await service.store_many(redis, entries)
+    return len(records)

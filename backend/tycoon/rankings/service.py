@@ -1,0 +1,104 @@
+"""Rankings: one Redis sorted set per criterion, exact rank for every player.
+
+Money, rebirth and supercoin change only when a player's state is saved, so the save updates them. Energy,
+play time and supercoin drops also grow with time: the scheduled job `refresh_rankings` recomputes them for
+recently active players. `rebuild` recreates every set from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tycoon.rankings.scores import (
+    Criteria,
+    RankEntry,
+    energy_entry,
+    money_entry,
+    playtime_entry,
+    rebirth_entry,
+    shown_key,
+    supercoin_entry,
+    zset_key,
+)
+from tycoon.redis import Redis
+from tycoon.rules.state import PlayerState
+
+USERNAMES = "usernames"  # hash user_id → username
+
+# KEYS: zset, shown hash, usernames hash. ARGV: offset, limit. Returns {total, ids, shown, names}.
+_PAGE = """
+local total = redis.call('ZCARD', KEYS[1])
+local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1] + ARGV[2] - 1)
+if #ids == 0 then return {total, {}, {}, {}} end
+return {total, ids, redis.call('HMGET', KEYS[2], unpack(ids)), redis.call('HMGET', KEYS[3], unpack(ids))}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RankRow:
+    username: str
+    rank: int
+    shown: str
+
+
+@dataclass(frozen=True, slots=True)
+class RankPage:
+    total: int
+    rows: list[RankRow]
+
+
+def entries_for(state: PlayerState, play_time_ms: int) -> list[RankEntry]:
+    return [
+        money_entry(state.money),
+        energy_entry(state.energy),
+        playtime_entry(play_time_ms),
+        rebirth_entry(state.rebirth_count, state.money),
+        supercoin_entry(state.supercoin, state.money),
+    ]
+
+
+def time_entries(state: PlayerState, play_time_ms: int) -> list[RankEntry]:
+    """The criteria that move without a save."""
+    return [energy_entry(state.energy), playtime_entry(play_time_ms), supercoin_entry(state.supercoin, state.money)]
+
+
+async def store_entries(redis: Redis, state: PlayerState, play_time_ms: int) -> None:
+    await store_many(redis, [(state.user_id, entries_for(state, play_time_ms))])
+
+
+async def store_many(redis: Redis, players: list[tuple[str, list[RankEntry]]]) -> None:
+    async with redis.pipeline(transaction=False) as pipe:
+        for user_id, entries in players:
+            for entry in entries:
+                pipe.zadd(zset_key(entry.criteria), {user_id: entry.score})
+                pipe.hset(shown_key(entry.criteria), user_id, entry.shown)
+        await pipe.execute()
+
+
+async def register_username(redis: Redis, user_id: str, username: str) -> None:
+    await redis.hset(USERNAMES, user_id, username)
+
+
+async def remove_player(redis: Redis, user_id: str) -> None:
+    async with redis.pipeline(transaction=True) as pipe:
+        for criteria in Criteria:
+            pipe.zrem(zset_key(criteria), user_id)
+            pipe.hdel(shown_key(criteria), user_id)
+        pipe.hdel(USERNAMES, user_id)
+        await pipe.execute()
+
+
+async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
+    position = await redis.zrank(zset_key(criteria), user_id)
+    return None if position is None else int(position) + 1
+
+
+async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
+    script = redis.register_script(_PAGE)
+    keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
+    total, ids, shown, names = await script(keys=keys, args=[offset, limit])
+    rows = [
+        RankRow(username=name or "", rank=offset + i + 1, shown=value or "0")
+        for i, (name, value) in enumerate(zip(names, shown, strict=True))
+    ]
+    return RankPage(total=int(total), rows=rows)

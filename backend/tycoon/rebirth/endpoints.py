@@ -1,0 +1,61 @@
+"""Rebirth, with chains (§8)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.game.schemas import UserOut, user_out, wire
+from tycoon.rules import rebirth
+
+router = APIRouter(tags=["rebirth"])
+
+
+class RebirthIn(BaseModel):
+    count: int = Field(1, ge=1, le=10**9)
+
+
+class RebirthOut(BaseModel):
+    user: UserOut
+    message: str
+
+
+class RebirthInfoOut(BaseModel):
+    user: UserOut
+    rebirth_count: int
+    next_cost_data: int
+    next_cost_high: int
+    current_multiplier: int
+    next_multiplier: int
+    max_chain: int
+    chain_cost_data: int
+    chain_cost_high: int
+    start_money_data: int
+    start_money_high: int
+    upgrade_batch_limit: int
+
+
+@router.get("/rebirth/info", response_model=RebirthInfoOut, operation_id="rebirth_info")
+async def rebirth_info(player: CurrentPlayer, game: GameDep) -> RebirthInfoOut:
+    info = rebirth.rebirth_info(player.state)
+    return RebirthInfoOut(
+        user=user_out(player, game.catalogue.current),
+        rebirth_count=info.rebirth_count,
+        **wire("next_cost", info.next_cost),
+        current_multiplier=info.current_multiplier,
+        next_multiplier=info.next_multiplier,
+        max_chain=info.max_chain,
+        **wire("chain_cost", info.chain_cost),
+        **wire("start_money", info.start_money),
+        upgrade_batch_limit=info.upgrade_batch_limit,
+    )
+
+
+@router.post("/rebirth", response_model=RebirthOut, operation_id="rebirth")
+async def do_rebirth(player: CurrentPlayer, game: GameDep, body: RebirthIn | None = Body(None)) -> RebirthOut:
+    count = body.count if body else 1
+    await game.act(player, lambda state: rebirth.rebirth(state, count, player.now))
+    multiplier = 2**player.state.rebirth_count
+    message = f"Rebirth successful! New multiplier: {multiplier}x (x{count})"
+    return RebirthOut(user=user_out(player, game.catalogue.current), message=message)

@@ -1,0 +1,32 @@
+"""The supercoin shop (§9). Supercoins drop on the server (rules.simulation); clients cannot award them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.game.schemas import UserOut, user_out
+from tycoon.rules import special
+
+router = APIRouter(tags=["special"])
+
+
+class SupercoinOut(BaseModel):
+    supercoin: int
+
+
+@router.post("/special/award_supercoin", response_model=SupercoinOut, operation_id="award_supercoin")
+async def award_supercoin(player: CurrentPlayer) -> SupercoinOut:
+    """Kept for the original client: grants nothing, reports the server's count."""
+    return SupercoinOut(supercoin=player.state.supercoin)
+
+
+@router.post("/special/{key}", response_model=UserOut, operation_id="buy_special")
+async def buy_special(
+    key: Literal["build_speed", "energy_mult", "exchange_mult"], player: CurrentPlayer, game: GameDep
+) -> UserOut:
+    await game.act(player, lambda state: special.buy_special(state, key))
+    return user_out(player, game.catalogue.current)

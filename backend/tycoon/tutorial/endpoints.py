@@ -1,0 +1,49 @@
+"""Tutorial steps (§11); the rewards of steps 11 and 13 are paid once per account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.game.schemas import UserOut, user_out
+from tycoon.rules import tutorial
+
+router = APIRouter(tags=["tutorial"])
+
+
+class StepIn(BaseModel):
+    step: int = Field(ge=-(10**9), le=10**9)
+
+
+class StepOut(BaseModel):
+    tutorial: int
+    user: UserOut
+    message: str
+
+
+class SkipOut(BaseModel):
+    tutorial: int
+    message: str
+
+
+class StatusOut(BaseModel):
+    tutorial: int
+
+
+@router.post("/tutorial/progress", response_model=StepOut, operation_id="tutorial_progress")
+async def tutorial_progress(body: StepIn, player: CurrentPlayer, game: GameDep) -> StepOut:
+    await game.act(player, lambda state: tutorial.set_tutorial_step(state, body.step))
+    user = user_out(player, game.catalogue.current)
+    return StepOut(tutorial=player.state.tutorial, user=user, message="Tutorial progress updated")
+
+
+@router.post("/tutorial/skip", response_model=SkipOut, operation_id="tutorial_skip")
+async def tutorial_skip(player: CurrentPlayer, game: GameDep) -> SkipOut:
+    await game.act(player, tutorial.skip_tutorial)
+    return SkipOut(tutorial=player.state.tutorial, message="Tutorial skipped")
+
+
+@router.get("/tutorial/status", response_model=StatusOut, operation_id="tutorial_status")
+async def tutorial_status(player: CurrentPlayer) -> StatusOut:
+    return StatusOut(tutorial=player.state.tutorial)

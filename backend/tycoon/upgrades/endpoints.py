@@ -1,0 +1,80 @@
+"""Global upgrades (money) and rebirth upgrades (rebirths), one at a time or in bulk (§7.1, §7.3)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
+
+from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.errors import GameError
+from tycoon.game.inputs import Amount, AmountIn
+from tycoon.game.schemas import UserOut, user_out
+from tycoon.rules import upgrades
+from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES
+from tycoon.rules.state import PlayerState
+
+router = APIRouter(tags=["upgrades"])
+
+UpgradeKey = Literal[
+    "production", "heat_reduction", "tolerance", "max_generators", "demand",
+    "rebirth_chain", "upgrade_batch", "rebirth_start_money",
+]  # fmt: skip
+assert set(UpgradeKey.__args__) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
+
+
+class BulkItem(BaseModel):
+    endpoint: str = Field(max_length=32)
+    amount: Amount = 1
+
+
+class BulkIn(BaseModel):
+    upgrades: list[BulkItem] = Field(max_length=1000)
+
+
+class BulkResult(BaseModel):
+    index: int
+    endpoint: str
+    amount: int
+    status: str = "applied"
+
+
+class BulkFailure(BaseModel):
+    index: int
+    endpoint: str
+    amount: int
+    error: str
+
+
+class BulkOut(BaseModel):
+    user: UserOut
+    results: list[BulkResult]
+    partial_failure: bool
+    failed: BulkFailure | None = None
+
+
+@router.post("/upgrade/bulk", response_model=BulkOut, operation_id="bulk_upgrade")
+async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> BulkOut:
+    def apply_all(state: PlayerState) -> tuple[list[BulkResult], BulkFailure | None]:
+        results: list[BulkResult] = []
+        for index, item in enumerate(body.upgrades):
+            try:
+                upgrades.apply_upgrade(state, item.endpoint, item.amount)
+            except GameError as error:  # the first failure stops, as in the original
+                return results, BulkFailure(index=index, endpoint=item.endpoint, amount=item.amount, error=error.message)
+            results.append(BulkResult(index=index, endpoint=item.endpoint, amount=item.amount))
+        return results, None
+
+    results, failed = await game.act(player, apply_all)
+    user = user_out(player, game.catalogue.current)
+    return BulkOut(user=user, results=results, partial_failure=failed is not None, failed=failed)
+
+
+@router.post("/upgrade/{key}", response_model=UserOut, operation_id="buy_upgrade")
+async def buy_upgrade(
+    key: UpgradeKey, player: CurrentPlayer, game: GameDep, body: AmountIn | None = Body(None)
+) -> UserOut:
+    amount = body.amount if body else 1
+    await game.act(player, lambda state: upgrades.apply_upgrade(state, key, amount))
+    return user_out(player, game.catalogue.current)
