@@ -209,7 +209,7 @@ export type RankScore = BigScore | number;
 
 export interface MyRank {
   username: string;
-  rank: number;
+  rank: number | null;
   score: RankScore;
   criteria: RankCriteria;
 }

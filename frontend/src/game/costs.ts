@@ -144,3 +144,12 @@ export function exchangeEstimate(user: User, amount: Big): Big {
   return multiply(amount, rate);
 }
 
+
+/** The marginal exchange rate now (GET /change/rate), money per unit of energy. */
+export function currentRate(user: User): Big {
+  const sold = fromWire(user.sold_energy_data, user.sold_energy_high);
+  const level = Math.max(0, log10(sold) / LOG10_3);
+  const growth = 1 + 0.05 * Math.floor(Number.isFinite(level) ? level : 0);
+  const rate = multiply(pow2(user.rebirth_count + user.exchange_rate_multiplier), fromNumber((1 + 0.05 * user.demand_bonus) / growth));
+  return max(rate, fromNumber(0.0001));
+}

@@ -35,15 +35,16 @@ function builtPhase(generator: Generator, start: number, end: number, serverSeco
     return { generator: { ...generator, heat }, producingSeconds: 0 };
   }
   const rate = generator.heat_rate;
-  if (rate <= 0) return { generator, producingSeconds: span };
   const limit = generator.heat_limit;
+  // like the original, a generator only explodes when it heats and has a positive tolerance
+  if (rate <= 0 || limit <= 0) return { generator: { ...generator, heat: generator.heat + rate * span }, producingSeconds: span };
   const rebuild = Math.max(1, generator.rebuild_seconds);
   const untilFirst = Math.max(0, (limit - generator.heat) / rate);
   if (start + untilFirst >= end) {
     return { generator: { ...generator, heat: generator.heat + rate * span }, producingSeconds: span };
   }
   // explodes at `explodedAt`, then cycles: rebuild, run from heat 0 until the limit, explode again
-  const runFromCold = Math.max(0, limit / rate);
+  const runFromCold = limit / rate;
   const cycle = runFromCold + rebuild;
   let explodedAt = start + untilFirst;
   let producing = untilFirst;
@@ -67,6 +68,7 @@ function builtPhase(generator: Generator, start: number, end: number, serverSeco
   }
   const rebuilding: Generator = {
     ...generator,
+    running: false, // the server shows a rebuilding generator as stopped
     heat: 0,
     isdeveloping: true,
     exploded: true,
@@ -76,8 +78,9 @@ function builtPhase(generator: Generator, start: number, end: number, serverSeco
   return { generator: rebuilding, producingSeconds: producing };
 }
 
+/** A build or rebuild is over: the generator runs (as the original server completed builds), paused or not. */
 function builtAgain(generator: Generator, heat: number): Generator {
-  return { ...generator, heat, isdeveloping: false, exploded: false, build_complete_ts: null };
+  return { ...generator, heat, running: true, isdeveloping: false, exploded: false, build_complete_ts: null, build_total_seconds: 0 };
 }
 
 function advanceGenerator(generator: Generator, dt: number, serverSeconds: number): Outcome {

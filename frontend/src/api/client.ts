@@ -1,0 +1,247 @@
+// The one HTTP client of the app. Cookies carry the session; state-changing requests repeat the CSRF cookie in the
+// x-csrf-token header (ORIGINAL-RULES.md §13); a 401 is answered by one POST /refresh/access and a retry; a 429 waits
+// for Retry-After.
+import type {
+  AuthResponse,
+  Credentials,
+  CsrfResponse,
+  DemolishResponse,
+  Detail,
+  ExchangeRequest,
+  ExchangeResponse,
+  GeneratorResponse,
+  GeneratorTypesResponse,
+  GeneratorUpgradeResponse,
+  GlobalUpgradeKey,
+  Inquiry,
+  InquiryDecision,
+  InquiryType,
+  MyRank,
+  PlaceRequest,
+  PlaceResponse,
+  Progress,
+  RankCriteria,
+  RanksPage,
+  RateResponse,
+  RebirthInfo,
+  RebirthResponse,
+  RebirthUpgradeKey,
+  SkipResponse,
+  SpecialKey,
+  SupercoinResponse,
+  TutorialResponse,
+  UpgradeKey,
+  User,
+  WithUser,
+} from './types';
+
+export const API_BASE = (import.meta.env.VITE_API_BASE ?? '/api').replace(/\/+$/, '');
+
+const CSRF_COOKIE = 'csrf_token';
+const MAX_429_RETRIES = 3;
+const MAX_RETRY_AFTER_SECONDS = 30;
+// these never need a session, and a 401 from them is an answer, not an expired session
+const SESSIONLESS = ['/login', '/signup', '/refresh/access', '/csrf-token', '/generator_types'];
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail: string;
+
+  constructor(status: number, detail: string) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'DELETE' | 'PATCH';
+
+interface SendOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+let csrfToken: string | null = null;
+let refreshing: Promise<boolean> | null = null;
+let onSessionLost: () => void = () => undefined;
+
+/** Called once when the session cannot be refreshed: the app shows the login. */
+export function setSessionLostHandler(handler: () => void): void {
+  onSessionLost = handler;
+}
+
+function readCookie(name: string): string | null {
+  if (typeof document === 'undefined') return null;
+  const prefix = `${name}=`;
+  const found = document.cookie.split('; ').find((part) => part.startsWith(prefix));
+  return found ? decodeURIComponent(found.slice(prefix.length)) : null;
+}
+
+function currentCsrf(): string | null {
+  // the cookie is the truth when the API shares our origin; across origins only the remembered token is readable
+  return readCookie(CSRF_COOKIE) ?? csrfToken;
+}
+
+function rememberCsrf(token: string | null | undefined): void {
+  if (token) csrfToken = token;
+}
+
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+function retryAfterMs(response: Response): number {
+  const header = response.headers.get('retry-after');
+  const seconds = header === null ? 1 : Number(header);
+  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0.5), MAX_RETRY_AFTER_SECONDS) * 1000;
+  const date = Date.parse(header ?? '');
+  return Number.isNaN(date) ? 1000 : Math.min(Math.max(date - Date.now(), 500), MAX_RETRY_AFTER_SECONDS * 1000);
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let detail = `HTTP ${response.status}`;
+  try {
+    const body = (await response.json()) as Partial<Detail> | { detail?: { msg?: string }[] };
+    if (typeof body.detail === 'string') detail = body.detail;
+    else if (Array.isArray(body.detail) && body.detail[0]?.msg) detail = body.detail[0].msg;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(response.status, detail);
+}
+
+async function ensureCsrf(): Promise<void> {
+  if (currentCsrf()) return;
+  const answer = await request<CsrfResponse>('GET', '/csrf-token');
+  rememberCsrf(answer.csrf_token);
+}
+
+async function fetchOnce(method: Method, path: string, options: SendOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = currentCsrf();
+    if (token) headers['x-csrf-token'] = token;
+  }
+  const response = await fetch(API_BASE + path, {
+    method,
+    headers,
+    credentials: 'include',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+  });
+  rememberCsrf(response.headers.get('x-csrf-token'));
+  return response;
+}
+
+function refreshSession(): Promise<boolean> {
+  refreshing ??= fetchOnce('POST', '/refresh/access', {})
+    .then(async (response) => {
+      if (!response.ok) return false;
+      const body = (await response.json().catch(() => ({}))) as { csrf_token?: string };
+      rememberCsrf(body.csrf_token);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+async function request<T>(method: Method, path: string, options: SendOptions = {}): Promise<T> {
+  if (method !== 'GET' && !SESSIONLESS.includes(path)) await ensureCsrf();
+  let refreshed = false;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetchOnce(method, path, options);
+    // 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later
+    const busy = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
+    if (busy && attempt < MAX_429_RETRIES) {
+      await wait(retryAfterMs(response), options.signal);
+      continue;
+    }
+    if (response.status === 401 && !SESSIONLESS.includes(path)) {
+      if (!refreshed && (await refreshSession())) {
+        refreshed = true;
+        continue;
+      }
+      onSessionLost();
+    }
+    if (!response.ok) throw await errorFrom(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal });
+const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body });
+const withUser = async (answer: Promise<User>): Promise<WithUser> => {
+  const user = await answer;
+  return { user, server_time_ms: user.server_time_ms };
+};
+const query = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+async function authenticate(path: '/login' | '/signup', credentials: Credentials): Promise<AuthResponse> {
+  const answer = await post<AuthResponse>(path, credentials);
+  rememberCsrf(answer.csrf_token);
+  return answer;
+}
+
+export const api = {
+  signup: (credentials: Credentials) => authenticate('/signup', credentials),
+  login: (credentials: Credentials) => authenticate('/login', credentials),
+  logout: () => post<Detail>('/logout'),
+  deleteAccount: (password: string) => post<Detail>('/delete_account', { password }),
+
+  generatorTypes: (signal?: AbortSignal) => get<GeneratorTypesResponse>('/generator_types', signal),
+  progress: (signal?: AbortSignal) => get<Progress>('/progress', signal),
+  place: (body: PlaceRequest) => post<PlaceResponse>('/progress', body),
+  demolish: (generatorId: string) => request<DemolishResponse>('DELETE', `/progress/${encodeURIComponent(generatorId)}`),
+  setRunning: (generatorId: string, running: boolean) =>
+    post<GeneratorResponse>(`/progress/${encodeURIComponent(generatorId)}/state`, { generator_id: generatorId, running }),
+  upgradeGenerator: (generatorId: string, upgrade: UpgradeKey, amount = 1) =>
+    post<GeneratorUpgradeResponse>(`/progress/${encodeURIComponent(generatorId)}/upgrade`, { upgrade, amount }),
+  skipBuild: (generatorId: string) => post<SkipResponse>(`/progress/${encodeURIComponent(generatorId)}/build/skip`),
+
+  exchange: (body: ExchangeRequest) => post<ExchangeResponse>('/change/energy2money', body),
+  rate: (signal?: AbortSignal) => get<RateResponse>('/change/rate', signal),
+
+  upgradeGlobal: (key: GlobalUpgradeKey, amount: number) => withUser(post<User>(`/upgrade/${key}`, { amount })),
+  upgradeRebirth: (key: RebirthUpgradeKey, amount: number) => withUser(post<User>(`/upgrade/${key}`, { amount })),
+  rebirthInfo: (signal?: AbortSignal) => get<RebirthInfo>('/rebirth/info', signal),
+  rebirth: (count: number) => post<RebirthResponse>('/rebirth', { count }),
+  special: (key: SpecialKey) => withUser(post<User>(`/special/${key}`)),
+  supercoin: () => post<SupercoinResponse>('/special/award_supercoin'),
+
+  myRank: (criteria: RankCriteria, signal?: AbortSignal) => get<MyRank>(`/rank?${query({ criteria })}`, signal),
+  ranks: (criteria: RankCriteria, limit = 100, offset = 0, signal?: AbortSignal) =>
+    get<RanksPage>(`/ranks?${query({ criteria, limit, offset })}`, signal),
+
+  tutorialProgress: (step: number) => post<TutorialResponse>('/tutorial/progress', { step }),
+  tutorialSkip: () => post<TutorialResponse>('/tutorial/skip'),
+
+  createInquiry: (type: InquiryType, content: string) => post<Inquiry>('/inquiries', { type, content }),
+  inquiries: (signal?: AbortSignal) => get<Inquiry[]>('/inquiries', signal),
+  acceptInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/accept`),
+  rejectInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/reject`),
+};
+
+/** A Korean sentence for an error, keeping the server's own message. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0 || error.status >= 500) return `서버 오류가 발생했습니다. (${error.detail})`;
+    if (error.status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
+    return error.detail;
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') return '요청이 취소되었습니다.';
+  if (error instanceof TypeError) return '서버에 연결할 수 없습니다. 네트워크를 확인하세요.';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import { useEffect, useRef, useState } from 'react';
+import { AccountMenu } from '../features/auth/AccountMenu';
+import { fromWire } from '../game/bignum';
+import { currentRate, maxGenerators } from '../game/costs';
+import { formatBig, formatCount } from '../game/format';
+import { useGame, useLive } from './context';
+
+export function Header() {
+  const { store, tutorial } = useGame();
+  const { progress, energy } = useLive();
+  const { user, generators } = progress;
+  const production = fromWire(user.production_data ?? 0, user.production_high ?? 0);
+  const money = fromWire(user.money_data, user.money_high);
+  const rate = currentRate(user);
+
+  return (
+    <header className="header">
+      <div className="brand" aria-hidden="true">
+        ⚡<span className="brand-text">에너지 타이쿤</span>
+      </div>
+      <dl className="resources">
+        <div className="resource" title={`초당 생산량: ${formatBig(production)}`} onMouseEnter={() => tutorial('energy-hovered')}>
+          <dt>에너지</dt>
+          <dd data-testid="energy">{formatBig(energy)}</dd>
+          <dd className="sub" data-testid="production">
+            +{formatBig(production)}/초
+          </dd>
+        </div>
+        <div className="resource" title={`교환 비율: 에너지 1 = ${formatBig(rate)}원`} onMouseEnter={() => tutorial('money-hovered')}>
+          <dt>돈</dt>
+          <dd data-testid="money">{formatBig(money)}원</dd>
+          <dd className="sub">비율 ×{formatBig(rate)}</dd>
+        </div>
+        <div className="resource resource-small">
+          <dt>발전기</dt>
+          <dd>
+            {generators.length}/{maxGenerators(user)}
+          </dd>
+        </div>
+        <div className="resource resource-small">
+          <dt>슈퍼코인</dt>
+          <dd data-testid="supercoin">{formatCount(user.supercoin)}</dd>
+        </div>
+        <div className="resource resource-small">
+          <dt>환생</dt>
+          <dd>{formatCount(user.rebirth_count)}</dd>
+        </div>
+      </dl>
+      <ConnectionState error={store.lastError} />
+      <AccountMenu />
+    </header>
+  );
+}
+
+function ConnectionState({ error }: { error: unknown }) {
+  const [visible, setVisible] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    // a single failed poll is not worth a warning; a second in a row is
+    if (error) timer.current = setTimeout(() => setVisible(true), 2500);
+    else setVisible(false);
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [error]);
+  if (!error || !visible) return null;
+  return (
+    <p className="offline" role="alert">
+      서버와 연결이 끊겼습니다. 다시 연결하는 중…
+    </p>
+  );
+}

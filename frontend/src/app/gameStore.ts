@@ -1,0 +1,193 @@
+// The client's copy of the server's answer and the clock that moves it forward. The server is the truth: every
+// answer replaces the copy; between answers the rules of docs/api.md extrapolate it for display only.
+import { api } from '../api/client';
+import type { Generator, Progress, User, WithUser } from '../api/types';
+import { type Big, ZERO, compare, fromWire, subtract } from '../game/bignum';
+import { advanceProgress } from '../game/simulation';
+
+export const POLL_INTERVAL_MS = 1000;
+
+interface Anchor {
+  progress: Progress;
+  /** performance.now() at which progress.server_time_ms was the server's present */
+  clientTime: number;
+}
+
+/** A hold keeps the shown energy from going backwards when an answer is a little behind what was shown. */
+interface Hold {
+  energy: Big;
+}
+
+export interface LiveView {
+  progress: Progress;
+  energy: Big;
+}
+
+type Listener = () => void;
+
+function answerTime(progress: { server_time_ms?: number; user?: User }): number | undefined {
+  return progress.server_time_ms ?? progress.user?.server_time_ms;
+}
+
+export class GameStore {
+  private anchor: Anchor | null = null;
+  private hold: Hold | null = null;
+  private listeners = new Set<Listener>();
+  private version = 0;
+  private polling = false;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
+  private pollAbort: AbortController | null = null;
+  private failures = 0;
+  private readonly now: () => number;
+  lastError: unknown = null;
+
+  constructor(now: () => number = () => performance.now()) {
+    this.now = now;
+  }
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  private emit(): void {
+    this.version += 1;
+    this.listeners.forEach((listener) => listener());
+  }
+
+  get loaded(): boolean {
+    return this.anchor !== null;
+  }
+
+  get progress(): Progress | null {
+    return this.anchor?.progress ?? null;
+  }
+
+  /** The state extrapolated to the present, energy held so it never jumps back by more than a second's production. */
+  live(at: number = this.now()): LiveView | null {
+    if (!this.anchor) return null;
+    const progress = advanceProgress(this.anchor.progress, (at - this.anchor.clientTime) / 1000);
+    let energy = fromWire(progress.user.energy_data, progress.user.energy_high);
+    if (this.hold) {
+      if (compare(this.hold.energy, energy) > 0) energy = this.hold.energy;
+      else this.hold = null;
+    }
+    return { progress, energy };
+  }
+
+  /** A full GET /progress answer, received `rttMs` after it was asked for. */
+  acceptProgress(progress: Progress, receivedAt: number, rttMs: number): void {
+    const time = answerTime(progress);
+    const normalized: Progress = { ...progress, server_time_ms: time ?? Date.now() };
+    if (this.anchor && normalized.server_time_ms < this.anchor.progress.server_time_ms) return; // older than what we show
+    const shown = this.live(receivedAt);
+    this.anchor = { progress: normalized, clientTime: receivedAt - rttMs / 2 };
+    this.hold = null;
+    this.hold = shown ? this.holdFor(shown.energy, receivedAt) : null;
+    this.emit();
+  }
+
+  private holdFor(shown: Big, at: number): Hold | null {
+    const target = this.live(at);
+    if (!target) return null;
+    const ahead = subtract(shown, target.energy);
+    if (compare(ahead, ZERO) <= 0) return null;
+    const perSecond = fromWire(target.progress.user.production_data ?? 0, target.progress.user.production_high ?? 0);
+    // within one second's production: hold the number still until the truth catches up; beyond it the truth changed
+    return compare(ahead, perSecond) <= 0 ? { energy: shown } : null;
+  }
+
+  /** An action's answer: its user replaces ours, its generator replaces or joins the list. */
+  acceptAction(answer: WithUser, change: { generator?: Generator; removedId?: string } = {}): void {
+    if (!this.anchor) return;
+    const receivedAt = this.now();
+    const time = answerTime(answer) ?? this.anchor.progress.server_time_ms + (receivedAt - this.anchor.clientTime);
+    const advanced = advanceProgress(this.anchor.progress, (time - this.anchor.progress.server_time_ms) / 1000);
+    let generators = advanced.generators.filter((g) => g.generator_id !== change.removedId);
+    if (change.generator) {
+      const updated = change.generator;
+      const exists = generators.some((g) => g.generator_id === updated.generator_id);
+      generators = exists ? generators.map((g) => (g.generator_id === updated.generator_id ? updated : g)) : [...generators, updated];
+    }
+    const user = { ...advanced.user, ...answer.user };
+    this.anchor = { progress: { ...advanced, server_time_ms: time, user, generators }, clientTime: receivedAt };
+    this.hold = null;
+    this.emit();
+  }
+
+  /** Fields of the user changed without a fresh clock (e.g. a supercoin count). */
+  patchUser(patch: Partial<User>): void {
+    if (!this.anchor) return;
+    const progress = this.anchor.progress;
+    this.anchor = { ...this.anchor, progress: { ...progress, user: { ...progress.user, ...patch } } };
+    this.emit();
+  }
+
+  async refresh(signal?: AbortSignal): Promise<void> {
+    const started = this.now();
+    const progress = await api.progress(signal);
+    const receivedAt = this.now();
+    this.acceptProgress(progress, receivedAt, receivedAt - started);
+  }
+
+  /** Polls GET /progress at most once a second while the page is visible, never while it is hidden. */
+  startPolling(): void {
+    if (this.polling) return;
+    this.polling = true;
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.schedule(0);
+  }
+
+  stopPolling(): void {
+    this.polling = false;
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.pollAbort?.abort();
+    this.pollAbort = null;
+  }
+
+  reset(): void {
+    this.stopPolling();
+    this.anchor = null;
+    this.hold = null;
+    this.lastError = null;
+    this.emit();
+  }
+
+  private onVisibility = (): void => {
+    if (!document.hidden && this.polling && !this.pollTimer && !this.pollAbort) this.schedule(0);
+  };
+
+  private schedule(delayMs: number): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      void this.pollOnce();
+    }, delayMs);
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (!this.polling || document.hidden) return; // resumed by visibilitychange
+    const started = this.now();
+    this.pollAbort = new AbortController();
+    try {
+      await this.refresh(this.pollAbort.signal);
+      this.lastError = null;
+      this.failures = 0;
+    } catch (error) {
+      if (!this.polling) return;
+      this.lastError = error;
+      this.failures += 1;
+      this.emit();
+    } finally {
+      this.pollAbort = null;
+    }
+    if (!this.polling) return;
+    // the next request starts no sooner than a second after this one started; failures back off up to 16 s
+    const interval = POLL_INTERVAL_MS * 2 ** Math.min(this.failures, 4);
+    this.schedule(Math.max(0, interval - (this.now() - started)));
+  }
+}

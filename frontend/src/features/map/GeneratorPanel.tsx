@@ -1,0 +1,201 @@
+// One placed generator: state, pause/resume, skip build, its three upgrades and demolition.
+import { useState } from 'react';
+import { api } from '../../api/client';
+import type { Generator, UpgradeKey } from '../../api/types';
+import { useGame, useLive } from '../../app/context';
+import { Meter, Price } from '../../app/ui';
+import { fromWire } from '../../game/bignum';
+import { GENERATOR_UPGRADES, canAfford, demolishFee, generatorUpgradeCost, skipCost } from '../../game/costs';
+import { formatBig, formatCount, formatSeconds } from '../../game/format';
+import { STATUS_TEXT, remainingBuild, statusOf, typeOf } from '../generators/catalogue';
+import { GeneratorIcon } from '../generators/GeneratorIcon';
+
+interface Props {
+  generatorId: string;
+  onClose: () => void;
+}
+
+export function GeneratorPanel({ generatorId, onClose }: Props) {
+  const { types } = useGame();
+  const { progress } = useLive();
+  const generator = progress.generators.find((g) => g.generator_id === generatorId);
+  if (!generator) return null;
+  const type = typeOf(types, generator);
+  const status = statusOf(generator);
+
+  return (
+    <section className="generator-panel" aria-label={`${generator.type} 관리`} data-testid="generator-panel">
+      <header className="panel-header">
+        <GeneratorIcon index={type?.index ?? 0} size={44} />
+        <div>
+          <h2>{generator.type}</h2>
+          <p className={`status-text status-${status}`}>{STATUS_TEXT[status]}</p>
+        </div>
+        <button type="button" className="ghost close" onClick={onClose} aria-label="닫기">
+          ✕
+        </button>
+      </header>
+      <GeneratorState generator={generator} serverTimeMs={progress.server_time_ms} />
+      <GeneratorActions generator={generator} serverTimeMs={progress.server_time_ms} onDemolished={onClose} />
+      <GeneratorUpgrades generator={generator} />
+    </section>
+  );
+}
+
+function GeneratorState({ generator, serverTimeMs }: { generator: Generator; serverTimeMs: number }) {
+  const remaining = remainingBuild(generator, serverTimeMs);
+  const total = Math.max(1, generator.build_total_seconds || remaining);
+  return (
+    <dl className="facts">
+      <div>
+        <dt>생산량</dt>
+        <dd>{formatBig(fromWire(generator.production_data, generator.production_high))}/초</dd>
+      </div>
+      <div>
+        <dt>발열</dt>
+        <dd>
+          {generator.heat.toFixed(1)} / {formatCount(generator.heat_limit)} (+{generator.heat_rate.toFixed(2)}/초)
+          <Meter tone="heat" value={generator.heat} max={generator.heat_limit} label="발열" />
+        </dd>
+      </div>
+      {generator.isdeveloping && (
+        <div>
+          <dt>{generator.exploded ? '재건' : '건설'}</dt>
+          <dd>
+            남은 시간 {formatSeconds(remaining)}
+            <Meter tone="build" value={total - remaining} max={total} label="건설 진행도" />
+          </dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator: Generator; serverTimeMs: number; onDemolished: () => void }) {
+  const { store, act } = useGame();
+  const { user } = store.progress ?? { user: null };
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const installCost = fromWire(generator.cost_data, generator.cost_high);
+  const remaining = remainingBuild(generator, serverTimeMs);
+  const skipPrice = skipCost(installCost, remaining, generator.build_total_seconds || remaining);
+  const fee = demolishFee(installCost);
+
+  async function run(action: () => Promise<unknown>, success?: string) {
+    setBusy(true);
+    const ok = await act(action, success);
+    setBusy(false);
+    return ok;
+  }
+
+  const toggle = () =>
+    run(async () => {
+      const answer = await api.setRunning(generator.generator_id, !generator.running);
+      store.acceptAction(answer, { generator: answer.generator });
+    });
+
+  const skip = () =>
+    run(async () => {
+      const answer = await api.skipBuild(generator.generator_id);
+      store.acceptAction(answer, { generator: answer.generator });
+    }, '건설을 즉시 완료했습니다.');
+
+  async function demolish() {
+    const ok = await run(async () => {
+      const answer = await api.demolish(generator.generator_id);
+      store.acceptAction(answer, { removedId: generator.generator_id });
+    }, '발전기를 철거했습니다.');
+    if (ok) onDemolished();
+  }
+
+  return (
+    <div className="actions">
+      {!generator.exploded && (
+        <button type="button" onClick={toggle} disabled={busy}>
+          {generator.running ? '일시정지' : '가동'}
+        </button>
+      )}
+      {generator.isdeveloping && remaining > 0 && (
+        <button type="button" onClick={skip} disabled={busy} className={user && !canAfford(user, skipPrice) ? 'unaffordable' : undefined}>
+          즉시 완성 <Price value={skipPrice} />
+        </button>
+      )}
+      {confirming ? (
+        <span className="confirm">
+          <button type="button" className="danger" onClick={demolish} disabled={busy}>
+            철거 확인 (수수료 <Price value={fee} />)
+          </button>
+          <button type="button" className="ghost" onClick={() => setConfirming(false)}>
+            취소
+          </button>
+        </span>
+      ) : (
+        <button type="button" className="danger-outline" onClick={() => setConfirming(true)} disabled={busy}>
+          철거 <Price value={fee} />
+        </button>
+      )}
+    </div>
+  );
+}
+
+function GeneratorUpgrades({ generator }: { generator: Generator }) {
+  const { store, act, tutorial } = useGame();
+  const [busy, setBusy] = useState<UpgradeKey | null>(null);
+  const user = store.progress?.user;
+  const installCost = fromWire(generator.cost_data, generator.cost_high);
+
+  async function buy(key: UpgradeKey) {
+    setBusy(key);
+    const ok = await act(async () => {
+      const answer = await api.upgradeGenerator(generator.generator_id, key, 1);
+      store.acceptAction(answer, { generator: answer.generator });
+    });
+    setBusy(null);
+    if (ok && key === 'production') tutorial('generator-production-bought');
+  }
+
+  return (
+    <table className="upgrade-table">
+      <caption>발전기 업그레이드</caption>
+      <thead>
+        <tr>
+          <th scope="col">항목</th>
+          <th scope="col">레벨</th>
+          <th scope="col">가격</th>
+          <th scope="col">
+            <span className="visually-hidden">구매</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {GENERATOR_UPGRADES.map((upgrade) => {
+          const level = generator.upgrades[upgrade.key] ?? 0;
+          const price = generatorUpgradeCost(upgrade, installCost, level);
+          return (
+            <tr key={upgrade.key}>
+              <th scope="row">
+                {upgrade.name}
+                <span className="effect">{upgrade.effect}</span>
+              </th>
+              <td>Lv.{level}</td>
+              <td>
+                <Price value={price} />
+              </td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => void buy(upgrade.key)}
+                  disabled={busy !== null}
+                  className={user && !canAfford(user, price) ? 'unaffordable' : undefined}
+                  aria-label={`${upgrade.name} 업그레이드 구매`}
+                >
+                  구매
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

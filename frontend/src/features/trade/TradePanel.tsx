@@ -1,0 +1,88 @@
+// Sell 1–100 % of the energy for money, with the server's current rate and an estimate of the gain.
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { useGame, useProgress } from '../../app/context';
+import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
+import { fromWire, isZero, scale, toWire } from '../../game/bignum';
+import { exchangeEstimate } from '../../game/costs';
+import { formatBig } from '../../game/format';
+
+const PRESETS = [10, 25, 50, 100];
+
+export function TradePanel() {
+  const { store, act, tutorial } = useGame();
+  const { user } = useProgress();
+  const [percent, setPercent] = useState(10);
+  const [busy, setBusy] = useState(false);
+  const [lastGain, setLastGain] = useState<string | null>(null);
+  const rate = useResource((signal) => api.rate(signal), 'rate');
+
+  // the last answer's energy, never the extrapolated one: the server always holds at least that much
+  const energy = fromWire(user.energy_data, user.energy_high);
+  const amountWire = toWire(scale(energy, percent / 100));
+  const amount = fromWire(amountWire.data, amountWire.high);
+  const estimate = exchangeEstimate(user, amount);
+
+  async function sell() {
+    setBusy(true);
+    const ok = await act(async () => {
+      const answer = await api.exchange({ user_id: user.user_id, amount_data: amountWire.data, amount_high: amountWire.high });
+      store.acceptAction(answer);
+      setLastGain(formatBig(fromWire(answer.gained_data, answer.gained_high)));
+    });
+    setBusy(false);
+    if (ok) {
+      tutorial('energy-sold');
+      rate.reload();
+    }
+  }
+
+  return (
+    <div className="trade">
+      <h2>에너지 판매</h2>
+      <div className="trade-rate">
+        현재 교환 비율:{' '}
+        {rate.status === 'ready' ? (
+          <strong data-testid="rate">에너지 1 = {formatBig(fromWire(rate.data.rate_data, rate.data.rate_high))}원</strong>
+        ) : rate.status === 'error' ? (
+          <ErrorState error={rate.error} onRetry={rate.reload} />
+        ) : (
+          <LoadingState />
+        )}
+      </div>
+      <label className="trade-slider">
+        판매할 에너지: {percent}%
+        <input type="range" min={1} max={100} step={1} value={percent} onChange={(e) => setPercent(Number(e.target.value))} aria-valuetext={`${percent}%`} />
+      </label>
+      <div className="segmented" role="group" aria-label="빠른 선택">
+        {PRESETS.map((preset) => (
+          <button key={preset} type="button" aria-pressed={percent === preset} onClick={() => setPercent(preset)}>
+            {preset}%
+          </button>
+        ))}
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>판매량</dt>
+          <dd>{formatBig(amount)} 에너지</dd>
+        </div>
+        <div>
+          <dt>예상 수익</dt>
+          <dd>
+            <Price value={estimate} />
+          </dd>
+        </div>
+      </dl>
+      <p className="hint">많이 팔수록 교환 비율이 조금씩 낮아집니다.</p>
+      <button type="button" className="primary" onClick={sell} disabled={busy || isZero(amount)} data-testid="sell">
+        {busy ? '판매 중…' : '판매'}
+      </button>
+      {isZero(amount) && <p className="state state-empty">팔 수 있는 에너지가 없습니다. 발전기를 가동해 에너지를 모으세요.</p>}
+      {lastGain && (
+        <p className="note" role="status">
+          {lastGain}원을 벌었습니다.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+// The whole game loop in a real browser against a real server:
+// sign up → place a generator → build completes → energy rises → sell → buy an upgrade → rank shows the player
+// → log out. A screenshot of every step goes to test-results/.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_URL, type Preview, buildClient, launchBrowser, screenshotPath, serverAnswers, startPreview } from './harness';
+
+const SUFFIX: Record<string, number> = { '': 1, K: 1e3, M: 1e6, B: 1e9 };
+const username = `e2e_${Date.now().toString(36)}`;
+const password = 'e2eTest1234';
+
+/** "12.3" → 12.3, "1.23K" → 1230 (the small values this test meets). */
+function shownValue(text: string): number {
+  const match = /^(-?[\d.]+)([A-Za-z]*)/.exec(text.replace(/[원,\s]/g, ''));
+  if (!match || !(match[2] in SUFFIX)) throw new Error(`cannot read "${text}"`);
+  return Number(match[1]) * SUFFIX[match[2]];
+}
+
+async function readNumber(page: Page, testId: string): Promise<number> {
+  return shownValue(await page.getByTestId(testId).innerText());
+}
+
+async function waitForNumber(page: Page, testId: string, atLeast: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await readNumber(page, testId);
+    if (value >= atLeast) return value;
+    if (Date.now() > deadline) throw new Error(`${testId} stayed at ${value}, wanted ≥ ${atLeast}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+describe('Energy Tycoon in a browser', () => {
+  let preview: Preview | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  const progressRequests: number[] = [];
+
+  beforeAll(async () => {
+    if (!(await serverAnswers())) throw new Error(`no game server answers at ${API_URL} (start it with make run, or set API_URL)`);
+    await buildClient();
+    preview = await startPreview();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
+    page = await context.newPage();
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/progress' && request.method() === 'GET') progressRequests.push(Date.now());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    preview?.stop();
+  });
+
+  it('signs up a new player', async () => {
+    await page.goto(preview!.url);
+    await page.getByRole('tab', { name: '회원가입' }).click();
+    await page.getByLabel('아이디').fill(username);
+    await page.getByLabel('비밀번호').fill(password);
+    await page.getByRole('button', { name: '가입하고 시작하기' }).click();
+    await page.getByTestId('energy').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: username }).waitFor();
+    expect(await readNumber(page, 'money')).toBe(10);
+    await page.screenshot({ path: screenshotPath('01-signed-up') });
+  });
+
+  it('places a generator on the map', async () => {
+    await page.locator('[data-testid="generator-type"][data-name="식물 광합성 전지"]').click();
+    await page.getByRole('button', { name: '1번 빈 자리에 설치' }).click();
+    const placed = page.getByTestId('map-generator');
+    await placed.first().waitFor({ timeout: 10_000 });
+    expect(await placed.first().getAttribute('data-status')).toBe('building');
+    await page.screenshot({ path: screenshotPath('02-generator-placed') });
+  });
+
+  it('completes the build', async () => {
+    await page.locator('[data-testid="map-generator"][data-status="running"]').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('03-build-complete') });
+  });
+
+  it('makes energy rise, polling at most once a second', async () => {
+    const before = await readNumber(page, 'energy');
+    const polled = progressRequests.length;
+    const started = Date.now();
+    await page.waitForTimeout(4000);
+    const after = await readNumber(page, 'energy');
+    const seconds = (Date.now() - started) / 1000;
+    expect(after).toBeGreaterThan(before);
+    expect(progressRequests.length - polled).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    await page.screenshot({ path: screenshotPath('04-energy-rises') });
+  });
+
+  it('stops polling while the page is hidden', async () => {
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForTimeout(1500); // let a request already in flight finish
+    const polled = progressRequests.length;
+    await page.waitForTimeout(3000);
+    expect(progressRequests.length).toBe(polled);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForTimeout(1500);
+    expect(progressRequests.length).toBeGreaterThan(polled);
+  });
+
+  it('sells energy for money', async () => {
+    // the global production upgrade costs 18: sell once there is enough energy to pay for it
+    await waitForNumber(page, 'energy', 26, 60_000);
+    await page.getByRole('tab', { name: '거래' }).click();
+    await page.getByTestId('rate').waitFor();
+    await page.getByRole('button', { name: '100%' }).click();
+    const moneyBefore = await readNumber(page, 'money');
+    await page.getByTestId('sell').click();
+    await page.getByText('원을 벌었습니다.').waitFor({ timeout: 10_000 });
+    expect(await readNumber(page, 'money')).toBeGreaterThanOrEqual(moneyBefore + 18);
+    await page.screenshot({ path: screenshotPath('05-energy-sold') });
+  });
+
+  it('buys an upgrade', async () => {
+    await page.getByRole('tab', { name: '업그레이드' }).click();
+    const card = page.getByTestId('upgrade-production');
+    expect(await card.innerText()).toContain('Lv.0');
+    const moneyBefore = await readNumber(page, 'money');
+    await card.getByRole('button', { name: /^구매/ }).click();
+    await card.getByText('Lv.1').waitFor({ timeout: 10_000 });
+    expect(await readNumber(page, 'money')).toBeLessThan(moneyBefore);
+    await page.screenshot({ path: screenshotPath('06-upgrade-bought') });
+  });
+
+  it('shows the player in the ranking', async () => {
+    await page.getByRole('tab', { name: '정보' }).click();
+    const mine = page.getByTestId('my-rank');
+    await mine.getByText(/\d+위/).waitFor({ timeout: 15_000 });
+    const table = page.getByTestId('rank-table');
+    await table.waitFor();
+    const caption = await table.locator('caption').innerText();
+    const total = Number(/전체 ([\d,]+)명/.exec(caption)?.[1].replace(/,/g, '') ?? '0');
+    if (total <= 50) expect(await table.locator('tr.me').innerText()).toContain(username);
+    await page.screenshot({ path: screenshotPath('07-ranking') });
+  });
+
+  it('fits a 360 px wide screen', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.getByRole('tab', { name: '발전기' }).click();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: screenshotPath('08-mobile-360px'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('logs out', async () => {
+    await page.getByRole('button', { name: username }).click();
+    await page.getByRole('menuitem', { name: '로그아웃' }).click();
+    await page.getByRole('button', { name: '로그인' }).last().waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.getByRole('tab', { name: '로그인' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: screenshotPath('09-logged-out') });
+  });
+});
