@@ -6,6 +6,7 @@ with N (the original looped, and overflowed float64 past 1.8e308).
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +20,7 @@ from tycoon.errors import (
     NotEnoughRebirths,
     UnknownUpgrade,
 )
-from tycoon.kit.bignum import ONE, BigValue, power
+from tycoon.kit.bignum import BigValue
 from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES, GeneratorUpgradeSpec, UpgradeSpec
 from tycoon.rules.state import PlayerState
 
@@ -42,17 +43,31 @@ def check_amount(amount: int) -> None:
         raise AmountTooLarge()
 
 
-def geometric_series(growth: Decimal, first_exponent: int, amount: int) -> BigValue:
+def _price_context() -> decimal.Context:
+    # 40 digits inside a price, so that a price below 10^18 is the exact sum's floor; the result keeps 18.
+    return decimal.Context(
+        prec=40,
+        rounding=decimal.ROUND_DOWN,
+        Emax=decimal.MAX_EMAX,
+        Emin=decimal.MIN_EMIN,
+        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+    )
+
+
+def geometric_series(context: decimal.Context, growth: Decimal, first_exponent: int, amount: int) -> Decimal:
     """Σ_{i=0..N−1} g^(e+i) = g^e × (g^N − 1)/(g − 1)."""
     if growth == 1:
-        return BigValue(amount)
-    return power(growth, first_exponent) * ((power(growth, amount) - ONE) / (growth - 1))
+        return Decimal(amount)
+    tail = context.divide(context.subtract(context.power(growth, amount), 1), growth - 1)
+    return context.multiply(context.power(growth, first_exponent), tail)
 
 
 # Global upgrades (money) -------------------------------------------------------------------------------
 def global_upgrade_cost(spec: UpgradeSpec, level: int, amount: int) -> BigValue:
     """Σ_{i=1..N} b × g^(L+i), truncated to whole money as the original did."""
-    return (geometric_series(spec.growth, level + spec.offset, amount) * spec.base).floor()
+    context = _price_context()
+    series = geometric_series(context, spec.growth, level + spec.offset, amount)
+    return BigValue(context.multiply(series, spec.base).to_integral_value(rounding=decimal.ROUND_FLOOR))
 
 
 def batch_limit(state: PlayerState) -> int:
@@ -109,4 +124,6 @@ def generator_upgrade_cost(
     spec: GeneratorUpgradeSpec, install_cost: BigValue, level: int, amount: int
 ) -> BigValue:
     """Σ_{i=1..N} C × m × g^(L+i)."""
-    return install_cost * spec.multiplier * geometric_series(spec.growth, level + 1, amount)
+    context = _price_context()
+    series = geometric_series(context, spec.growth, level + 1, amount)
+    return BigValue(context.multiply(context.multiply(install_cost.value, spec.multiplier), series))
