@@ -19,18 +19,17 @@ def _exec(argv: list[str]) -> None:
 
 
 def run_api(_: argparse.Namespace) -> None:
-    from tycoon.serve import gunicorn_argv
+    from tycoon.serve import exec_api
 
-    settings = get_settings()
-    _exec(gunicorn_argv(int(os.environ.get("PORT", "8000")), settings.web_concurrency))
+    exec_api(get_settings())
 
 
 def run_worker(args: argparse.Namespace) -> None:
-    _exec(["taskiq", "worker", "tycoon.jobs.broker:broker", "tycoon.jobs.tasks", "--workers", str(args.workers)])
+    _exec([sys.executable, "-m", "taskiq", "worker", "tycoon.jobs.broker:broker", "tycoon.jobs.tasks", "--workers", str(args.workers)])
 
 
 def run_scheduler(_: argparse.Namespace) -> None:
-    _exec(["taskiq", "scheduler", "tycoon.jobs.broker:scheduler", "tycoon.jobs.tasks", "--skip-first-run"])
+    _exec([sys.executable, "-m", "taskiq", "scheduler", "tycoon.jobs.broker:scheduler", "tycoon.jobs.tasks", "--skip-first-run"])
 
 
 def migrate(args: argparse.Namespace) -> None:

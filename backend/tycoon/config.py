@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     environment: Environment = Environment.development
-    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/tycoon"
     redis_url: str = "redis://127.0.0.1:6379/0"
     secret_key: str = DEFAULT_SECRET_KEY
     frontend_origins: Annotated[list[str], NoDecode] = Field(
@@ -39,7 +39,6 @@ class Settings(BaseSettings):
     # game
     offline_cap_seconds: int = Field(28_800, ge=0)
     presence_window_seconds: int = Field(150, ge=1)  # gaps up to this between requests count as playing
-    admin_usernames: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # sessions and cookies
     access_token_seconds: int = 3600
@@ -70,7 +69,7 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _split_lists(cls, values: dict[str, object]) -> dict[str, object]:
-        for key in ("frontend_origins", "admin_usernames", "trusted_proxies"):
+        for key in ("frontend_origins", "trusted_proxies"):
             for name in (key, key.upper()):
                 raw = values.get(name)
                 if isinstance(raw, str):

@@ -1,0 +1,3 @@
+from tycoon.cli import main
+
+main()

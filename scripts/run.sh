@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make run`: create and migrate the database, seed the catalogue, then run the API (127.0.0.1:8000,
+# WEB_CONCURRENCY workers), the worker, the scheduler and the web client (127.0.0.1:5173). Ctrl-C stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV=$(bash scripts/uv.sh)
+export DATABASE_URL=${DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/tycoon}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
+export PORT=${PORT:-8000}
+
+database=$(basename "${DATABASE_URL%%\?*}")
+if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$database'" | grep -q 1; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE \"$database\""
+fi
+cd backend
+"$UV" run tycoon migrate
+"$UV" run tycoon seed
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+"$UV" run tycoon api & pids+=($!)
+"$UV" run tycoon worker & pids+=($!)
+"$UV" run tycoon scheduler & pids+=($!)
+if [ -d ../frontend ]; then
+  (cd ../frontend && npm run dev -- --host 127.0.0.1 --port 5173 --strictPort) & pids+=($!)
+fi
+echo "API http://127.0.0.1:$PORT (docs at /docs), client http://127.0.0.1:5173 — Ctrl-C stops all"
+wait -n "${pids[@]}"
