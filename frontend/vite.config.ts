@@ -26,8 +26,8 @@ const origin = process.env.PROXY_ORIGIN ?? 'http://127.0.0.1:5173';
 
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: apiProxy(target, origin) },
-  preview: { proxy: apiProxy(target, origin) },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: apiProxy(target, origin) },
+  preview: { host: '127.0.0.1', port: 4173, proxy: apiProxy(target, origin) },
   build: { sourcemap: false, chunkSizeWarningLimit: 600 },
   test: {
     include: ['src/**/*.test.ts'],

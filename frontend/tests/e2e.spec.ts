@@ -68,7 +68,7 @@ describe('Energy Tycoon in a browser', () => {
 
   it('places a generator on the map', async () => {
     await page.locator('[data-testid="generator-type"][data-name="식물 광합성 전지"]').click();
-    await page.getByRole('button', { name: '1번 빈 자리에 설치' }).click();
+    await page.getByRole('button', { name: '1번 빈 자리에 설치', exact: true }).click();
     const placed = page.getByTestId('map-generator');
     await placed.first().waitFor({ timeout: 10_000 });
     expect(await placed.first().getAttribute('data-status')).toBe('building');

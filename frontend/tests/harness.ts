@@ -58,7 +58,8 @@ function finished(child: ChildProcess, what: string): Promise<void> {
 
 export async function buildClient(): Promise<void> {
   if (process.env.E2E_SKIP_BUILD === '1') return;
-  await finished(run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']), 'vite build');
+  // vitest sets NODE_ENV=test, which would make vite bundle React's development build
+  await finished(run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { NODE_ENV: 'production' }), 'vite build');
 }
 
 export interface Preview {

@@ -16,7 +16,10 @@ export function Header() {
   return (
     <header className="header">
       <div className="brand" aria-hidden="true">
-        ⚡<span className="brand-text">에너지 타이쿤</span>
+        <svg width="18" height="18" viewBox="0 0 32 32">
+          <path d="M18 3 7 18h7l-2 11 11-15h-7z" fill="currentColor" />
+        </svg>
+        <span className="brand-text">에너지 타이쿤</span>
       </div>
       <dl className="resources">
         <div className="resource" title={`초당 생산량: ${formatBig(production)}`} onMouseEnter={() => tutorial('energy-hovered')}>

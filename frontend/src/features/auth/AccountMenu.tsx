@@ -45,7 +45,11 @@ export function AccountMenu() {
   return (
     <div className="account" ref={menu}>
       <button type="button" className="account-button" aria-haspopup="menu" aria-expanded={open} onClick={toggle}>
-        <span aria-hidden="true">👤</span> {user.username}
+        <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" className="account-icon">
+          <circle cx="8" cy="5" r="3" fill="currentColor" />
+          <path d="M2 15c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5z" fill="currentColor" />
+        </svg>{' '}
+        {user.username}
       </button>
       {open && (
         <div className="account-menu" role="menu">

@@ -43,7 +43,10 @@ export function AuthScreen({ store, notice, onSignedIn }: Props) {
   return (
     <main className="auth-screen">
       <h1 className="logo">
-        <span aria-hidden="true">⚡</span> 에너지 타이쿤
+        <svg width="30" height="30" viewBox="0 0 32 32" aria-hidden="true">
+          <path d="M18 3 7 18h7l-2 11 11-15h-7z" fill="currentColor" />
+        </svg>{' '}
+        에너지 타이쿤
       </h1>
       <p className="auth-tagline">발전기를 세우고, 에너지를 팔아, 최고의 에너지 재벌이 되어 보세요.</p>
       <div className="auth-card">
