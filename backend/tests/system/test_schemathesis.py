@@ -1,0 +1,37 @@
+"""Schemathesis against the OpenAPI schema of a real server process: no input may produce a 5xx."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import BACKEND, ORIGIN
+from tests.system.processes import api_server
+
+pytestmark = pytest.mark.slow
+TIME_BUDGET_SECONDS = 60
+
+
+def test_no_generated_request_gets_a_server_error(test_environment: dict[str, str]) -> None:
+    with api_server(test_environment, "schemathesis") as base_url:
+        username = f"fuzz{uuid.uuid4().hex[:10]}"
+        signup = httpx.post(f"{base_url}/signup", json={"username": username, "password": "password1"})
+        token = signup.json()["access_token"]
+        command = [
+            str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
+            "--checks", "not_a_server_error",
+            "--header", f"Authorization: Bearer {token}",
+            "--header", f"Origin: {ORIGIN}",
+            "--exclude-path", "/delete_account", "--exclude-path", "/logout",  # would end the session
+            "--exclude-path", "/refresh/access", "--exclude-path", "/refresh/refresh",
+            "--max-examples", "25", "--max-time", str(TIME_BUDGET_SECONDS),
+            "--seed", "20261126", "--request-timeout", "10",
+        ]  # fmt: skip
+        result = subprocess.run(command, cwd=BACKEND, env=test_environment, capture_output=True, text=True)
+    print(result.stdout[-3000:])
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
