@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 import uuid
 from decimal import Decimal
 
@@ -95,6 +97,15 @@ def test_with_type_of_an_unknown_index_is_an_error() -> None:
 
 def test_catalogues_compare_by_types_and_version() -> None:
     assert Catalogue(DEFAULT_GENERATOR_TYPES) == DEFAULT_CATALOGUE
+    assert Catalogue(DEFAULT_GENERATOR_TYPES, version=1) != DEFAULT_CATALOGUE
+
+
+def test_catalogue_survives_copy_and_pickle() -> None:
+    edited = DEFAULT_CATALOGUE.with_type(dataclasses.replace(DEFAULT_GENERATOR_TYPES[3], heat=9.0))
+    for clone in (copy.deepcopy(edited), pickle.loads(pickle.dumps(edited))):
+        assert clone == edited
+        assert clone.by_index(3) == edited.by_index(3)
+        assert clone.by_type_id(DEFAULT_GENERATOR_TYPES[3].type_id) == edited.by_index(3)
 
 
 def test_upgrade_tables() -> None:

@@ -114,6 +114,28 @@ def test_plant_cell_never_explodes() -> None:
     assert state.energy == BigValue(30 * 24 * 3600)
 
 
+def test_vanishing_heat_rate_never_explodes() -> None:
+    generator = built(
+        type_index=1, heat=50.0, heat_reduction_level=6_800
+    )  # above its limit, e.g. after an edit
+    state = make_state(generators=[generator])
+    rates = generator_rates(state, generator, DEFAULT_CATALOGUE)
+    assert 0 < rates.heat_rate < 1e-300
+    assert not rates.explodes
+    run(state, 100)
+    assert (generator.exploded, state.energy) == (False, BigValue(260))
+
+
+def test_heat_above_a_lowered_limit_explodes_at_once() -> None:
+    state = make_state(generators=[built(type_index=1, heat=50.0)])
+    run(state, 1)
+    assert (state.generators[0].exploded, state.generators[0].build_end, state.energy) == (
+        True,
+        T0 + 4,
+        BigValue(0),
+    )
+
+
 def test_paused_generator_cools_and_does_not_produce() -> None:
     state = make_state(generators=[built(type_index=1, heat=8.0, running=False)])
     run(state, 3)

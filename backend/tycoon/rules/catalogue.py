@@ -173,6 +173,10 @@ class Catalogue:
         object.__setattr__(self, "_by_index", MappingProxyType({t.index: t for t in self.types}))
         object.__setattr__(self, "_by_type_id", MappingProxyType({t.type_id: t for t in self.types}))
 
+    def __reduce__(self) -> tuple[type[Catalogue], tuple[tuple[GeneratorType, ...], int]]:
+        # copy and pickle rebuild the indexes instead of copying the read-only mappings
+        return Catalogue, (self.types, self.version)
+
     def by_index(self, index: int) -> GeneratorType | None:
         return self._by_index.get(index)
 

@@ -37,8 +37,9 @@ class GeneratorRates:
 
     @property
     def explodes(self) -> bool:
-        # The original only checked tolerance when it was positive (`T > 0 and heat > T`).
-        return self.heat_rate > 0 and self.heat_limit > 0
+        # The original only checked a positive tolerance (`T > 0 and heat > T`). A heat rate so small that a
+        # run from heat 0 outlasts the float range (0.9^q at q ≈ 6 700) counts as never exploding.
+        return self.heat_rate > 0 and self.heat_limit > 0 and math.isfinite(self.heat_limit / self.heat_rate)
 
     @property
     def run_seconds(self) -> float:
