@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, api, setSessionLostHandler } from './client';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+describe('api client', () => {
+  let calls: Call[];
+  let answers: Response[];
+
+  beforeEach(() => {
+    calls = [];
+    answers = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push({ url, init });
+        const next = answers.shift();
+        if (!next) throw new Error(`unexpected request ${url}`);
+        return next;
+      }),
+    );
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+    setSessionLostHandler(() => undefined);
+  });
+
+  it('calls /api with cookies and remembers the CSRF token of a login', async () => {
+    answers.push(json(200, { user: { user_id: 'u' }, csrf_token: 'tok-1' }), json(200, { detail: 'Logout successful' }));
+    await api.login({ username: 'a', password: 'b' });
+    await api.logout();
+    expect(calls[0].url).toBe('/api/login');
+    expect(calls[0].init.credentials).toBe('include');
+    expect((calls[1].init.headers as Record<string, string>)['x-csrf-token']).toBe('tok-1');
+  });
+
+  it('sends no CSRF header on GET', async () => {
+    answers.push(json(200, { rate: 1, rate_data: 1000, rate_high: 0 }));
+    await api.rate();
+    expect((calls[0].init.headers as Record<string, string>)['x-csrf-token']).toBeUndefined();
+  });
+
+  it('refreshes once on 401 and retries', async () => {
+    answers.push(json(401, { detail: 'Token expired' }), json(200, { detail: 'access token refreshed', csrf_token: 'tok-2' }), json(200, { rate: 2 }));
+    const rate = await api.rate();
+    expect(rate.rate).toBe(2);
+    expect(calls.map((c) => c.url)).toEqual(['/api/change/rate', '/api/refresh/access', '/api/change/rate']);
+  });
+
+  it('gives up and reports the lost session when the refresh fails', async () => {
+    const lost = vi.fn();
+    setSessionLostHandler(lost);
+    answers.push(json(401, { detail: 'Token expired' }), json(401, { detail: 'Refresh token revoked or invalid' }));
+    await expect(api.rate()).rejects.toMatchObject({ status: 401 });
+    expect(lost).toHaveBeenCalledOnce();
+  });
+
+  it('waits for Retry-After on 429', async () => {
+    vi.useFakeTimers();
+    answers.push(json(429, { detail: 'slow down' }, { 'retry-after': '2' }), json(200, { rate: 3 }));
+    const pending = api.rate();
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await pending).rate).toBe(3);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('turns an error answer into an ApiError with the server detail', async () => {
+    answers.push(json(400, { detail: 'Not enough money' }));
+    const failure = await api.upgradeGlobal('production', 1).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).detail).toBe('Not enough money');
+  });
+});

@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '../api/client';
+import type { Generator, Progress } from '../api/types';
+import { toNumber } from '../game/bignum';
+import { GameStore } from './gameStore';
+import vectors from '../game/vectors.json';
+
+const T0 = 1_700_000_000_000;
+const template = (vectors as unknown as { cases: { progress: Progress }[] }).cases[0].progress;
+
+/** A plant producing 1/s with `energy` at server time `at`. */
+function answer(energy: number, at: number, extra: Partial<Generator> = {}): Progress {
+  const generator = { ...template.generators[0], ...extra };
+  const user = { ...template.user, energy_data: Math.round(energy * 1000), energy_high: 0, server_time_ms: at, production_data: 1000, production_high: 0 };
+  return { user_id: 'u1', server_time_ms: at, user, generators: [generator] };
+}
+
+describe('GameStore extrapolation and correction', () => {
+  let clock: number;
+  let store: GameStore;
+
+  beforeEach(() => {
+    clock = 0;
+    store = new GameStore(() => clock);
+  });
+
+  const shown = () => toNumber(store.live()!.energy);
+
+  it('moves energy with time between answers', () => {
+    store.acceptProgress(answer(10, T0), 0, 0);
+    clock = 2500;
+    expect(shown()).toBeCloseTo(12.5, 2);
+  });
+
+  it('never shows energy going back when an answer is slightly behind', () => {
+    store.acceptProgress(answer(10, T0), 0, 0);
+    clock = 1000;
+    expect(shown()).toBeCloseTo(11, 3);
+    store.acceptProgress(answer(10.6, T0 + 1000), 1000, 0); // 0.4 behind: less than one second's production
+    expect(shown()).toBeCloseTo(11, 3);
+    clock = 1200;
+    expect(shown()).toBeCloseTo(11, 3); // held until the truth catches up
+    clock = 1600;
+    expect(shown()).toBeCloseTo(11.2, 3);
+  });
+
+  it('follows the server when it differs by more than a second of production', () => {
+    store.acceptProgress(answer(100, T0), 0, 0);
+    clock = 1000;
+    store.acceptProgress(answer(5, T0 + 1000), 1000, 0); // energy was sold elsewhere
+    expect(shown()).toBeCloseTo(5, 3);
+  });
+
+  it('ignores an answer older than the one shown', () => {
+    store.acceptProgress(answer(10, T0 + 5000), 0, 0);
+    store.acceptProgress(answer(99, T0), 10, 0);
+    expect(store.progress?.user.energy_data).toBe(10000);
+  });
+
+  it('merges an action answer: new user, changed generator, others advanced', () => {
+    store.acceptProgress(answer(0, T0), 0, 0);
+    clock = 3000;
+    const paused = { ...template.generators[0], running: false };
+    store.acceptAction({ user: { ...template.user, energy_data: 3000, server_time_ms: T0 + 3000 } }, { generator: paused });
+    clock = 6000;
+    expect(shown()).toBeCloseTo(3, 3); // the only generator is paused now
+    expect(store.progress?.generators[0].running).toBe(false);
+  });
+});
+
+describe('GameStore polling', () => {
+  let hidden = false;
+  const listeners = new Set<() => void>();
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    hidden = false;
+    vi.stubGlobal('document', {
+      get hidden() {
+        return hidden;
+      },
+      addEventListener: (_: string, listener: () => void) => listeners.add(listener),
+      removeEventListener: (_: string, listener: () => void) => listeners.delete(listener),
+    });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+    listeners.clear();
+  });
+
+  it('asks at most once a second while visible and never while hidden', async () => {
+    const store = new GameStore(() => Date.now());
+    const progress = vi.spyOn(api, 'progress').mockImplementation(async () => answer(0, Date.now()));
+    store.startPolling();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(progress.mock.calls.length).toBeGreaterThanOrEqual(10);
+    expect(progress.mock.calls.length).toBeLessThanOrEqual(11);
+
+    hidden = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    const whileHidden = progress.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(progress.mock.calls.length).toBe(whileHidden);
+
+    hidden = false;
+    listeners.forEach((listener) => listener());
+    await vi.advanceTimersByTimeAsync(100);
+    expect(progress.mock.calls.length).toBe(whileHidden + 1);
+    store.stopPolling();
+  });
+
+  it('backs off while the server fails', async () => {
+    const store = new GameStore(() => Date.now());
+    const progress = vi.spyOn(api, 'progress').mockRejectedValue(new TypeError('offline'));
+    store.startPolling();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(progress.mock.calls.length).toBeLessThanOrEqual(6); // 0, 2, 6, 14, 30 s
+    store.stopPolling();
+  });
+});

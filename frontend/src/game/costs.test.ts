@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { User } from '../api/types';
+import { fromNumber, toNumber } from './bignum';
+import {
+  GENERATOR_UPGRADES,
+  GLOBAL_UPGRADES,
+  REBIRTH_UPGRADES,
+  buildSeconds,
+  currentRate,
+  exchangeEstimate,
+  generatorUpgradeCost,
+  globalUpgradeCost,
+  maxAffordable,
+  rebirthCost,
+  rebirthUpgradeCost,
+  skipCost,
+} from './costs';
+import vectors from './vectors.json';
+
+const user = (vectors as unknown as { cases: { progress: { user: User } }[] }).cases[0].progress.user;
+
+describe('prices (ORIGINAL-RULES.md §4, §7, §8)', () => {
+  it('first global levels cost 18, 75, 120, 900 and 30', () => {
+    expect(GLOBAL_UPGRADES.map((u) => Math.round(toNumber(globalUpgradeCost(u, 0, 1))))).toEqual([18, 75, 120, 900, 30]);
+  });
+  it('sums several levels', () => {
+    const production = GLOBAL_UPGRADES[0];
+    expect(toNumber(globalUpgradeCost(production, 2, 3))).toBeCloseTo(10 * (1.8 ** 3 + 1.8 ** 4 + 1.8 ** 5), 6);
+  });
+  it('stays finite far beyond float64', () => {
+    expect(globalUpgradeCost(GLOBAL_UPGRADES[0], 5000, 10).e).toBeGreaterThan(1000);
+  });
+  it('rebirth upgrades cost 1, 2, 4 … and 3, 9, 27 …', () => {
+    expect([0, 1, 2].map((l) => rebirthUpgradeCost(REBIRTH_UPGRADES[0], l, 1))).toEqual([1, 2, 4]);
+    expect([0, 1, 2].map((l) => rebirthUpgradeCost(REBIRTH_UPGRADES[2], l, 1))).toEqual([3, 9, 27]);
+    expect(rebirthUpgradeCost(REBIRTH_UPGRADES[0], 0, 3)).toBe(7);
+  });
+  it('generator upgrades of the plant cell cost 12.5, 9.6 and 10.8', () => {
+    expect(GENERATOR_UPGRADES.map((u) => toNumber(generatorUpgradeCost(u, fromNumber(10), 0)))).toEqual([12.5, 9.6, 10.8].map((v) => expect.closeTo(v, 6)));
+  });
+  it('rebirth costs 15M × 8^n', () => {
+    expect(toNumber(rebirthCost(0))).toBeCloseTo(1.5e7);
+    expect(toNumber(rebirthCost(2))).toBeCloseTo(1.5e7 * 64);
+  });
+  it('finds the most levels affordable', () => {
+    expect(maxAffordable(10, (n) => n * n <= 30)).toBe(5);
+    expect(maxAffordable(10, () => false)).toBe(0);
+    expect(maxAffordable(3, () => true)).toBe(3);
+  });
+  it('shortens builds by 10 % per build-speed level, at least 1 s', () => {
+    expect(buildSeconds(10, 3)).toBe(7);
+    expect(buildSeconds(3, 9)).toBe(1);
+  });
+  it('prices a skip by the share of the build left, at least 1', () => {
+    expect(toNumber(skipCost(fromNumber(1000), 5, 10))).toBeCloseTo(50);
+    expect(toNumber(skipCost(fromNumber(10), 1, 3))).toBe(1);
+  });
+});
+
+describe('exchange estimate (§6)', () => {
+  it('is 1:1 for a new player selling a little', () => {
+    expect(toNumber(exchangeEstimate(user, fromNumber(2)))).toBeCloseTo(2);
+    expect(toNumber(currentRate(user))).toBe(1);
+  });
+  it('evaluates the growth at the midpoint of the sale', () => {
+    // midpoint 10 → ⌊log3 10⌋ = 2 → growth 1.1
+    expect(toNumber(exchangeEstimate(user, fromNumber(20)))).toBeCloseTo(20 / 1.1, 6);
+  });
+  it('doubles with rebirths and the exchange multiplier', () => {
+    const reborn = { ...user, rebirth_count: 2, exchange_rate_multiplier: 1 };
+    expect(toNumber(exchangeEstimate(reborn, fromNumber(2)))).toBeCloseTo(16);
+  });
+});
