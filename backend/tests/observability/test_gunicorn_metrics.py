@@ -1,0 +1,107 @@
+"""Several gunicorn workers, replaced after a few requests: /metrics still counts every request once,
+the metrics directory does not grow with each replacement, and a previous run's files are wiped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.mmap_dict import MmapedDict, mmap_key
+from prometheus_client.parser import text_string_to_metric_families
+
+from tycoon.serve import gunicorn_argv
+
+BACKEND = Path(__file__).resolve().parents[2]
+REQUESTS = 100
+MAX_REQUESTS = 25
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def leave_stale_counter(directory: Path) -> None:
+    """A counter file as a previous run would have left it."""
+    stale = MmapedDict(str(directory / "counter_99999.db"))  # type: ignore[no-untyped-call]
+    key = mmap_key("http_requests", "http_requests_total", ["handler"], ["/stale"], "stale")
+    stale.write_value(key, 7.0, 0.0)  # type: ignore[no-untyped-call]
+    stale.close()  # type: ignore[no-untyped-call]
+
+
+def wait_until_healthy(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "gunicorn exited during start"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("gunicorn did not answer /healthz in time")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    leave_stale_counter(metrics_dir)
+    port = free_port()
+    argv = gunicorn_argv(port, workers=2, app="tests.observability.served_app:create_app()")
+    # the jitter keeps both workers from being replaced at once (no worker left while the new ones boot)
+    argv += ["--max-requests", str(MAX_REQUESTS), "--max-requests-jitter", str(MAX_REQUESTS // 2)]
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "LOG_LEVEL": "WARNING"}
+    log = (tmp_path / "gunicorn.log").open("wb")
+    process = subprocess.Popen(argv, cwd=BACKEND, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, process)
+        yield base, metrics_dir
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=40)
+        log.close()
+
+
+def requests_counted(base: str, handler: str) -> float:
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "http_requests_total" and sample.labels.get("handler") == handler
+    )
+
+
+def test_every_request_is_counted_once_across_workers_and_replacements(server: tuple[str, Path]) -> None:
+    base, metrics_dir = server
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for number in range(REQUESTS):
+            assert client.get(f"/items/{number}").status_code == 200
+    time.sleep(1.0)  # the last replaced worker's files are folded when the master reaps it
+    assert requests_counted(base, "/items/{item_id}") == REQUESTS
+    assert requests_counted(base, "/stale") == 0
+    counter_files = sorted(path.name for path in metrics_dir.glob("counter_*.db"))
+    assert "counter_archive.db" in counter_files
+    assert len(counter_files) <= 4, counter_files  # the archive, two live workers, maybe one being reaped
+
+
+def test_the_container_health_check_passes(server: tuple[str, Path]) -> None:
+    base, _ = server
+    port = base.rsplit(":", 1)[1]
+    probe = ["python", "-m", "tycoon.health.probe", "api"]
+    assert subprocess.run(probe, cwd=BACKEND, env={**os.environ, "PORT": port}, check=False).returncode == 0
+    closed = {**os.environ, "PORT": str(free_port())}
+    assert subprocess.run(probe, cwd=BACKEND, env=closed, check=False).returncode == 1

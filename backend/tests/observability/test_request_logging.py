@@ -1,0 +1,85 @@
+"""One JSON line per request with the fields the runbook relies on; the request id comes back in a header."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+pytestmark = pytest.mark.usefixtures("fresh_request_logger")
+
+
+def json_lines(captured: str) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in captured.splitlines() if line.startswith("{")]
+
+
+def request_lines(captured: str) -> list[dict[str, Any]]:
+    return [line for line in json_lines(captured) if line.get("event") == "request"]
+
+
+async def test_a_request_logs_one_line_with_its_fields(
+    client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    response = await client.get("/items/7")
+    (line,) = request_lines(capfd.readouterr().out)
+    assert response.status_code == 200
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["method"] == "GET"
+    assert line["route"] == "/items/{item_id}"
+    assert line["status"] == 200
+    assert isinstance(line["duration_ms"], float)
+    assert line["duration_ms"] >= 0
+    assert line["player_id"] == 42
+    assert line["client_ip"] == "127.0.0.1"
+    assert line["level"] == "info"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z", line["timestamp"])
+
+
+async def test_lines_logged_during_the_request_carry_its_id(
+    client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    response = await client.get("/items/8")
+    lines = json_lines(capfd.readouterr().out)
+    inside = next(line for line in lines if line["event"] == "inside handler")
+    library = next(line for line in lines if line["event"] == "library says hello")
+    assert inside["request_id"] == library["request_id"] == response.headers["x-request-id"]
+    assert library["logger"] == "some.library"
+    assert library["level"] == "warning"
+
+
+async def test_unmatched_and_failing_requests_are_logged(
+    client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    await client.get("/no/such/path")
+    failed = await client.get("/boom")
+    missing, boom = request_lines(capfd.readouterr().out)
+    assert (missing["route"], missing["status"], missing["player_id"]) == ("unmatched", 404, None)
+    assert failed.status_code == 500
+    assert (boom["route"], boom["status"], boom["level"]) == ("/boom", 500, "error")
+
+
+async def test_health_checks_and_scrapes_are_not_logged(
+    client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert (await client.get("/healthz")).headers["x-request-id"]
+    await client.get("/metrics")
+    assert request_lines(capfd.readouterr().out) == []
+
+
+async def test_a_sane_incoming_request_id_is_kept(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "netlify-01HZX3.abc:1"})
+    assert response.headers["x-request-id"] == "netlify-01HZX3.abc:1"
+
+
+@pytest.mark.parametrize("incoming", ["short", "x" * 129, "has space inside", 'quote"inside-id'])
+async def test_an_odd_incoming_request_id_is_replaced(client: httpx.AsyncClient, incoming: str) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": incoming})
+    assert re.fullmatch(r"[0-9a-f]{24}", response.headers["x-request-id"])
+
+
+async def test_generated_request_ids_differ(client: httpx.AsyncClient) -> None:
+    ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(20)}
+    assert len(ids) == 20

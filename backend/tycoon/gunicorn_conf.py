@@ -1,0 +1,27 @@
+"""gunicorn hooks for `tycoon api` (the command line itself is built in serve.py).
+
+Runs in the gunicorn master: keeps PROMETHEUS_MULTIPROC_DIR clean across restarts and worker replacements.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tycoon.observability import multiproc
+
+
+def _metrics_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def on_starting(server: Any) -> None:
+    directory = _metrics_dir()
+    if directory:
+        multiproc.wipe(directory)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    directory = _metrics_dir()
+    if directory:
+        multiproc.fold_exited_worker(directory, worker.pid)

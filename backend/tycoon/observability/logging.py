@@ -1,0 +1,111 @@
+"""JSON lines on stdout, one per event, for structlog and for the standard library's loggers alike.
+
+Each line is written with one `os.write` on file descriptor 1: lines from several gunicorn workers sharing a
+pipe never interleave (a write up to PIPE_BUF bytes is atomic), and a line is never held back in a buffer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import orjson
+import structlog
+from structlog.typing import Processor
+
+from tycoon.config import Settings
+
+STDOUT_FD = 1
+# The per-request line of RequestContextMiddleware replaces these access logs.
+QUIET_LOGGERS = ("uvicorn.access", "gunicorn.access")
+
+
+def configure_logging(settings: Settings) -> None:
+    level = _level_number(settings.log_level)
+    shared = _shared_processors()
+    final = _renderer(settings.log_json, as_bytes=True)
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, final],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=StdoutLineLoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
+    _route_standard_logging(level, shared, _renderer(settings.log_json, as_bytes=False))
+
+
+def _level_number(name: str) -> int:
+    level = logging.getLevelNamesMapping().get(name.upper())
+    if level is None:
+        raise ValueError(f"LOG_LEVEL {name!r} is not a logging level")
+    return level
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+
+
+def _renderer(as_json: bool, *, as_bytes: bool) -> Processor:
+    if not as_json:
+        return structlog.dev.ConsoleRenderer(colors=False)
+    if as_bytes:
+        return structlog.processors.JSONRenderer(serializer=_dumps_bytes)
+    return structlog.processors.JSONRenderer(serializer=_dumps_text)
+
+
+def _dumps_bytes(event: Any, **_: Any) -> bytes:
+    return orjson.dumps(event, default=repr)
+
+
+def _dumps_text(event: Any, **_: Any) -> str:
+    return orjson.dumps(event, default=repr).decode()
+
+
+def _route_standard_logging(level: int, shared: list[Processor], renderer: Processor) -> None:
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.stdlib.ExtraAdder()],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = StdoutLineHandler()
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "gunicorn", "gunicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = False
+
+
+def write_line(line: bytes) -> None:
+    view = memoryview(line + b"\n")
+    while view:
+        view = view[os.write(STDOUT_FD, view) :]
+
+
+class StdoutLineLogger:
+    """structlog's final logger: the renderer hands it bytes (JSON) or text (console), written as one line."""
+
+    def msg(self, message: bytes | str) -> None:
+        write_line(message if isinstance(message, bytes) else message.encode())
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
+class StdoutLineLoggerFactory:
+    def __call__(self, *args: Any) -> StdoutLineLogger:
+        return StdoutLineLogger()
+
+
+class StdoutLineHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            write_line(self.format(record).encode())
+        except Exception:
+            self.handleError(record)
