@@ -146,11 +146,13 @@ describe('Energy Tycoon in a browser', () => {
   });
 
   it('fits a 360 px wide screen', async () => {
-    await page.setViewportSize({ width: 360, height: 780 });
     await page.getByRole('tab', { name: '발전기' }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('08-desktop-overview') });
+    await page.setViewportSize({ width: 360, height: 780 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: screenshotPath('08-mobile-360px'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('09-mobile-360px') });
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -160,6 +162,6 @@ describe('Energy Tycoon in a browser', () => {
     await page.getByRole('button', { name: '로그인' }).last().waitFor({ timeout: 10_000 });
     await page.reload();
     await page.getByRole('tab', { name: '로그인' }).waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: screenshotPath('09-logged-out') });
+    await page.screenshot({ path: screenshotPath('10-logged-out') });
   });
 });

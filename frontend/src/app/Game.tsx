@@ -106,8 +106,9 @@ function GameScreen() {
       <Header />
       <TutorialBanner />
       <GameMap selectedId={selectedId} onSelect={setSelectedId} placingTypeId={placingTypeId} onPlaced={() => setPlacingTypeId(null)} />
-      {selectedId && <GeneratorPanel generatorId={selectedId} onClose={() => setSelectedId(null)} />}
-      <Tabs active={tab} onChange={setTab}>
+      <div className={`game-body${selectedId ? ' has-panel' : ''}`}>
+        {selectedId && <GeneratorPanel generatorId={selectedId} onClose={() => setSelectedId(null)} />}
+        <Tabs active={tab} onChange={setTab}>
         {tab === 'generators' && <GeneratorList placingTypeId={placingTypeId} onChoose={setPlacingTypeId} />}
         {tab === 'trade' && <TradePanel />}
         {tab === 'upgrades' && <UpgradesPanel />}
@@ -116,7 +117,8 @@ function GameScreen() {
         {tab === 'rankings' && <RankingsPanel />}
         {tab === 'inquiries' && <InquiryPanel />}
         {tab === 'admin' && <AdminPanel />}
-      </Tabs>
+        </Tabs>
+      </div>
     </div>
   );
 }

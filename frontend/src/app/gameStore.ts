@@ -38,6 +38,7 @@ export class GameStore {
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
   private pollAbort: AbortController | null = null;
   private failures = 0;
+  private pollAgain = false;
   private readonly now: () => number;
   lastError: unknown = null;
 
@@ -115,6 +116,15 @@ export class GameStore {
     this.anchor = { progress: { ...advanced, server_time_ms: time, user, generators }, clientTime: receivedAt };
     this.hold = null;
     this.emit();
+    // an answer without generators may have changed every generator's rates (global upgrades, specials)
+    if (!change.generator && !change.removedId) this.requestPoll();
+  }
+
+  /** Poll now instead of waiting for the next second; an answer already on its way predates the change. */
+  requestPoll(): void {
+    if (!this.polling) return;
+    if (this.pollAbort) this.pollAgain = true;
+    else this.schedule(0);
   }
 
   /** Fields of the user changed without a fresh clock (e.g. a supercoin count). */
@@ -186,6 +196,10 @@ export class GameStore {
       this.pollAbort = null;
     }
     if (!this.polling) return;
+    if (this.pollAgain && !this.lastError) {
+      this.pollAgain = false;
+      return this.schedule(0);
+    }
     // the next request starts no sooner than a second after this one started; failures back off up to 16 s
     const interval = POLL_INTERVAL_MS * 2 ** Math.min(this.failures, 4);
     this.schedule(Math.max(0, interval - (this.now() - started)));
