@@ -23,23 +23,28 @@ GAME_METRICS = (
     "tycoon_write_behind_lag_seconds",
     "tycoon_write_behind_backlog",
     "tycoon_job_queue_depth",
+    "tycoon_dependency_up",
     "tycoon_background_last_seen_timestamp_seconds",
     "tycoon_background_storage_errors",
 )
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def parse(text: str) -> Samples:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 async def scrape(client: httpx.AsyncClient) -> Samples:
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+    return parse(response.text)
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -135,6 +140,15 @@ async def test_metrics_are_served_when_redis_is_down(app: FastAPI, client: httpx
         await app.state.redis.aclose()
     assert response.status_code == 200
     assert "http_requests_total" in response.text
+    samples = parse(response.text)
+    assert value(samples, "tycoon_dependency_up", dependency="redis") == 0
+    assert value(samples, "tycoon_dependency_up", dependency="postgres") == 1
+
+
+async def test_dependencies_are_up_when_reachable(client: httpx.AsyncClient) -> None:
+    samples = await scrape(client)
+    assert value(samples, "tycoon_dependency_up", dependency="redis") == 1
+    assert value(samples, "tycoon_dependency_up", dependency="postgres") == 1
 
 
 async def test_a_token_protects_the_scrape(settings: Settings) -> None:

@@ -42,19 +42,25 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request, heads: Annotated[frozenset[str], Depends(expected_heads)]) -> JSONResponse:
     state = request.app.state
-    database, redis = await asyncio.gather(
-        _database_checks(state.engine, heads), _outcome(_ping(state.redis))
-    )
+    database, redis = await asyncio.gather(_database_checks(state.engine, heads), check_redis(state.redis))
     checks = {**database, "redis": redis}
     ready = all(result == "ok" for result in checks.values())
     body = {"status": "ready" if ready else "unready", "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-async def _outcome(check: Awaitable[str]) -> str:
+async def check_redis(redis: Redis, seconds: float = CHECK_TIMEOUT_SECONDS) -> str:
+    return await _outcome(_ping(redis), seconds)
+
+
+async def check_postgres(engine: AsyncEngine, seconds: float = CHECK_TIMEOUT_SECONDS) -> str:
+    return await _outcome(_select_one(engine), seconds)
+
+
+async def _outcome(check: Awaitable[str], seconds: float = CHECK_TIMEOUT_SECONDS) -> str:
     """The verdict ("ok" or why not) or the kind of failure: never its message, which may name hosts."""
     try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+        async with asyncio.timeout(seconds):
             return await check
     except TimeoutError:
         return "timeout"
@@ -67,13 +73,14 @@ async def _ping(redis: Redis) -> str:
     return "ok"
 
 
-async def _database_checks(engine: AsyncEngine, heads: frozenset[str]) -> dict[str, str]:
-    async def select_one() -> str:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return "ok"
+async def _select_one(engine: AsyncEngine) -> str:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    return "ok"
 
-    postgres = await _outcome(select_one())
+
+async def _database_checks(engine: AsyncEngine, heads: frozenset[str]) -> dict[str, str]:
+    postgres = await check_postgres(engine)
     if postgres != "ok":
         return {"postgres": postgres, "migrations": "unknown"}
     return {"postgres": postgres, "migrations": await _outcome(_migrations_at_head(engine, heads))}

@@ -31,11 +31,14 @@ from prometheus_client import (
 )
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tycoon.config import Settings
+from tycoon.health.endpoints import check_postgres
 from tycoon.observability.background import BackgroundMetrics
 from tycoon.observability.middleware import route_template
 
@@ -43,7 +46,7 @@ log = structlog.get_logger("tycoon.metrics")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 KNOWN_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-REFRESH_TIMEOUT_SECONDS = 1.0
+DEPENDENCY_TIMEOUT_SECONDS = 1.0
 
 # HTTP (names and labels as prometheus-fastapi-instrumentator's, so its dashboards apply)
 HTTP_REQUESTS = Counter(
@@ -85,6 +88,13 @@ WRITE_BEHIND_BACKLOG = _latest_value_gauge(
     "tycoon_write_behind_backlog", "Players with changes not yet written to PostgreSQL"
 )
 JOB_QUEUE_DEPTH = _latest_value_gauge("tycoon_job_queue_depth", "Jobs waiting in the job queue")
+# Set at each scrape: 1 when this API process reached the dependency (redis, postgres) within a second.
+DEPENDENCY_UP = Gauge(
+    "tycoon_dependency_up",
+    "1 when the API reached the dependency at the last scrape, else 0",
+    ["dependency"],
+    multiprocess_mode="mostrecent",
+)
 
 BACKGROUND = BackgroundMetrics(
     gauges={
@@ -156,20 +166,29 @@ def setup_metrics(app: FastAPI, settings: Settings, token: str | None = None) ->
     async def metrics(request: Request) -> Response:
         if expected and not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        await _refresh_background(getattr(request.app.state, "redis", None))
+        await _check_dependencies(request.app.state)
         return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
 
 
-async def _refresh_background(redis: Redis | None) -> None:
-    if redis is None:
-        return
+async def _check_dependencies(state: State) -> None:
+    redis: Redis | None = getattr(state, "redis", None)
+    engine: AsyncEngine | None = getattr(state, "engine", None)
+    if redis is not None:
+        DEPENDENCY_UP.labels("redis").set(await _refresh_background(redis))
+    if engine is not None:
+        DEPENDENCY_UP.labels("postgres").set(await check_postgres(engine, DEPENDENCY_TIMEOUT_SECONDS) == "ok")
+
+
+async def _refresh_background(redis: Redis) -> bool:
     try:
-        async with asyncio.timeout(REFRESH_TIMEOUT_SECONDS):
+        async with asyncio.timeout(DEPENDENCY_TIMEOUT_SECONDS):
             await BACKGROUND.refresh(redis)
     except (RedisError, TimeoutError) as error:
         log.warning("background metrics unavailable", error=repr(error))
+        return False
+    return True
 
 
 def exposition() -> bytes:
