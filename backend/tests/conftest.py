@@ -37,6 +37,7 @@ TEST_ENV = {
     "REDIS_URL": REDIS_URL,
     "LOGIN_IP_LIMIT_PER_MINUTE": "100000",
     "RATE_LIMIT_IP_PER_SECOND": "100000",
+    "RATE_LIMIT_PLAYER_BURST": "1000",  # tests/api/test_rate_limits.py checks the real limits
     "LOG_JSON": "false",
     "LOG_LEVEL": "WARNING",
     "FRONTEND_ORIGINS": ORIGIN,
@@ -130,7 +131,9 @@ def http_client(app: FastAPI) -> httpx.AsyncClient:
 
 
 @pytest.fixture(params=["redis", "postgres"])
-async def api(request: pytest.FixtureRequest, redis_app: FastAPI, postgres_app: FastAPI) -> AsyncIterator[Api]:
+async def api(
+    request: pytest.FixtureRequest, redis_app: FastAPI, postgres_app: FastAPI
+) -> AsyncIterator[Api]:
     """A signed-up player, once per state store."""
     app = redis_app if request.param == "redis" else postgres_app
     async with http_client(app) as http:

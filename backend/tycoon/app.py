@@ -19,20 +19,22 @@ from tycoon.auth.csrf import CsrfOriginMiddleware
 from tycoon.auth.endpoints import router as auth_router
 from tycoon.catalogue.endpoints import router as catalogue_router
 from tycoon.config import Settings, get_settings
-from tycoon.errors import GameError, TooManyRequests
+from tycoon.errors import GameError, RateLimited, TooManyRequests
 from tycoon.exchange.endpoints import router as exchange_router
 from tycoon.game.factory import build_game
 from tycoon.generators.endpoints import router as generators_router
 from tycoon.health.endpoints import router as health_router
 from tycoon.inquiries.endpoints import router as inquiries_router
 from tycoon.observability.logging import configure_logging
-from tycoon.observability.metrics import OVERLOAD_REJECTED, STORAGE_ERRORS, setup_metrics
+from tycoon.observability.metrics import OVERLOAD_REJECTED, RATE_LIMITED, STORAGE_ERRORS, setup_metrics
 from tycoon.observability.middleware import RequestContextMiddleware
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
 from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
+from tycoon.ratelimit.limits import Limits
+from tycoon.ratelimit.middleware import RateLimitMiddleware, refusal_headers
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
 from tycoon.special.endpoints import router as special_router
@@ -98,11 +100,15 @@ def _add_root(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added innermost first: the request passes CORS → request log → proxy headers → overload → CSRF → app.
+    # Added innermost first: CORS → request log → proxy headers → security headers → overload → rate limit
+    # (requests without credentials) → CSRF → app.
     setup_metrics(app, settings)
     app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
+    app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings))
     app.add_middleware(
-        InflightLimitMiddleware, max_inflight=settings.max_inflight_per_worker, on_reject=OVERLOAD_REJECTED.inc
+        InflightLimitMiddleware,
+        max_inflight=settings.max_inflight_per_worker,
+        on_reject=OVERLOAD_REJECTED.inc,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
@@ -121,8 +127,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GameError)
     async def game_error(request: Request, error: GameError) -> JSONResponse:
         headers = {}
-        if isinstance(error, TooManyRequests):
-            headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        if isinstance(error, RateLimited):
+            RATE_LIMITED.labels(scope=error.scope).inc()
+            headers = refusal_headers(error)
+        elif isinstance(error, TooManyRequests):
+            headers["Retry-After"] = str(max(1, round(error.retry_after + 0.499)))
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RedisError)

@@ -25,11 +25,32 @@ def run_api(_: argparse.Namespace) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> None:
-    _exec([sys.executable, "-m", "taskiq", "worker", "tycoon.jobs.broker:broker", "tycoon.jobs.tasks", "--workers", str(args.workers)])
+    _exec(
+        [
+            sys.executable,
+            "-m",
+            "taskiq",
+            "worker",
+            "tycoon.jobs.broker:broker",
+            "tycoon.jobs.tasks",
+            "--workers",
+            str(args.workers),
+        ]
+    )
 
 
 def run_scheduler(_: argparse.Namespace) -> None:
-    _exec([sys.executable, "-m", "taskiq", "scheduler", "tycoon.jobs.broker:scheduler", "tycoon.jobs.tasks", "--skip-first-run"])
+    _exec(
+        [
+            sys.executable,
+            "-m",
+            "taskiq",
+            "scheduler",
+            "tycoon.jobs.broker:scheduler",
+            "tycoon.jobs.tasks",
+            "--skip-first-run",
+        ]
+    )
 
 
 def migrate(args: argparse.Namespace) -> None:
@@ -37,8 +58,8 @@ def migrate(args: argparse.Namespace) -> None:
     from alembic.config import Config
 
     config = Config(str(BACKEND_DIR / "alembic.ini"))
-    if args.revision.startswith("-") or args.downgrade:
-        command.downgrade(config, args.revision if args.downgrade else args.revision)
+    if args.downgrade:
+        command.downgrade(config, args.revision)
     else:
         command.upgrade(config, args.revision)
 
@@ -113,9 +134,9 @@ async def _grant_money(args: argparse.Namespace, redis: object, engine: object) 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tycoon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("api", help="serve the HTTP API (gunicorn, WEB_CONCURRENCY workers, $PORT)").set_defaults(
-        run=run_api
-    )
+    commands.add_parser(
+        "api", help="serve the HTTP API (gunicorn, WEB_CONCURRENCY workers, $PORT)"
+    ).set_defaults(run=run_api)
     worker = commands.add_parser("worker", help="run background jobs")
     worker.add_argument("--workers", type=int, default=1)
     worker.set_defaults(run=run_worker)

@@ -185,3 +185,14 @@ class TooManyRequests(GameError):
     def __init__(self, detail: str | None = None, retry_after: float = 1.0) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class RateLimited(TooManyRequests):
+    """Over a per-player or per-IP rate limit (ratelimit/limits.py)."""
+
+    detail = "Too many requests, slow down"
+
+    def __init__(self, scope: str, limit: int, retry_after: float) -> None:
+        super().__init__(retry_after=retry_after)
+        self.scope = scope
+        self.limit = limit

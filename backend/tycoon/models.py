@@ -67,7 +67,9 @@ class Inquiry(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     # the original did not cascade, so deleting an author with pending inquiries failed (500)
-    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     type: Mapped[str] = mapped_column(String(20))
     content: Mapped[str] = mapped_column(Text)
     created_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -80,7 +80,9 @@ def test_an_admin_edit_on_one_server_is_seen_by_the_other_within_a_second(
     token = _admin_token(first, test_environment)
     before = _first_cost(second)
     new_cost = before[0] + 1000
-    edit = httpx.patch(f"{first}/admin/generator_types/0", json={"cost_data": new_cost}, headers=_bearer(token))
+    edit = httpx.patch(
+        f"{first}/admin/generator_types/0", json={"cost_data": new_cost}, headers=_bearer(token)
+    )
     assert edit.status_code == 200, edit.text
     edited_at = time.monotonic()
     while _first_cost(second)[0] != new_cost:
@@ -111,7 +113,9 @@ def _stored_doc(user_id: str) -> dict[str, Any] | None:
     return None if row is None else row[0]
 
 
-def test_an_acknowledged_change_reaches_postgresql_within_two_seconds(servers: tuple[str, str], jobs: None) -> None:
+def test_an_acknowledged_change_reaches_postgresql_within_two_seconds(
+    servers: tuple[str, str], jobs: None
+) -> None:
     token, user = _signup(servers[0])
     type_id = httpx.get(f"{servers[0]}/generator_types").json()["types"][0]["id"]
     body = {"generator_type_id": type_id, "x_position": 7, "world_position": 0}

@@ -21,7 +21,9 @@ def new_csrf_token() -> str:
     return str(uuid.uuid4())
 
 
-def _set(response: Response, settings: Settings, name: str, value: str, max_age: int, http_only: bool) -> None:
+def _set(
+    response: Response, settings: Settings, name: str, value: str, max_age: int, http_only: bool
+) -> None:
     response.set_cookie(
         name,
         value,
@@ -40,7 +42,9 @@ def set_csrf(response: Response, settings: Settings, csrf_token: str) -> None:
 
 def set_session(response: Response, settings: Settings, pair: TokenPair, csrf_token: str, trap: bool) -> None:
     _set(response, settings, ACCESS_COOKIE, pair.access_token, settings.access_token_seconds, http_only=True)
-    _set(response, settings, REFRESH_COOKIE, pair.refresh_token, settings.refresh_token_seconds, http_only=True)
+    _set(
+        response, settings, REFRESH_COOKIE, pair.refresh_token, settings.refresh_token_seconds, http_only=True
+    )
     if trap:
         _set(response, settings, TRAP_COOKIE, str(uuid.uuid4()), _WEEK, http_only=False)
     set_csrf(response, settings, csrf_token)
@@ -48,4 +52,6 @@ def set_session(response: Response, settings: Settings, pair: TokenPair, csrf_to
 
 def clear_session(response: Response, settings: Settings) -> None:
     for name in (ACCESS_COOKIE, REFRESH_COOKIE, TRAP_COOKIE, CSRF_COOKIE):
-        response.delete_cookie(name, path="/", secure=settings.cookies_secure, samesite=settings.cookies_samesite)
+        response.delete_cookie(
+            name, path="/", secure=settings.cookies_secure, samesite=settings.cookies_samesite
+        )

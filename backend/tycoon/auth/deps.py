@@ -35,7 +35,8 @@ async def current_player(request: Request, game: GameDep) -> Player:
     if not token:
         raise NotAuthenticated()
     now = time.time()
-    found = await game.store.load_for_session(token_hash(token), int(now * 1000))
+    client_ip = request.client.host if request.client else "unknown"
+    found = await game.store.load_for_session(token_hash(token), int(now * 1000), client_ip)
     if found is None:
         raise InvalidToken()
     principal, loaded = found

@@ -87,7 +87,12 @@ async def _start_session(
 
 @router.post("/signup", response_model=AuthOut, operation_id="signup")
 async def signup(
-    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+    body: Credentials,
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    redis: RedisDep,
+    game: GameDep,
 ) -> AuthOut:
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
     passwords.check_username(body.username)
@@ -96,16 +101,25 @@ async def signup(
     state = PlayerState(user_id=str(uuid.uuid4()), username=body.username, settled_at=now)
     doc = dumps(state)
     password_hash = await passwords.hash_password(body.password)
-    await accounts.create_account(request.app.state.engine, state.user_id, body.username, password_hash, doc, int(now * 1000))
+    await accounts.create_account(
+        request.app.state.engine, state.user_id, body.username, password_hash, doc, int(now * 1000)
+    )
     await rankings.register_username(redis, state.user_id, body.username)
     await rankings.store_entries(redis, state, 0)
-    player = Player(SessionPrincipal(state.user_id, False), LoadedPlayer(state.user_id, 1, doc, 0, None), state, now)
+    player = Player(
+        SessionPrincipal(state.user_id, False), LoadedPlayer(state.user_id, 1, doc, 0, None), state, now
+    )
     return await _start_session(response, settings, redis, player, game)
 
 
 @router.post("/login", response_model=AuthOut, operation_id="login")
 async def login(
-    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+    body: Credentials,
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    redis: RedisDep,
+    game: GameDep,
 ) -> AuthOut:
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
     await throttle.check_username(redis, body.username)
@@ -148,22 +162,30 @@ async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | 
 RefreshSession = Annotated[Session, Depends(_refresh_session)]
 
 
-async def _rotate(response: Response, settings: Settings, redis: Redis, session: Session, detail: str) -> TokensOut:
+async def _rotate(
+    response: Response, settings: Settings, redis: Redis, session: Session, detail: str
+) -> TokensOut:
     if not await sessions.close_session(redis, session):
         raise RefreshTokenInvalid()
     pair: TokenPair = await sessions.open_session(redis, _ttl(settings), session.user_id, session.is_admin)
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=False)
-    return TokensOut(detail=detail, access_token=pair.access_token, refresh_token=pair.refresh_token, csrf_token=csrf)
+    return TokensOut(
+        detail=detail, access_token=pair.access_token, refresh_token=pair.refresh_token, csrf_token=csrf
+    )
 
 
 @router.post("/refresh/access", response_model=TokensOut, operation_id="refresh_access")
-async def refresh_access(response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession) -> TokensOut:
+async def refresh_access(
+    response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
+) -> TokensOut:
     return await _rotate(response, settings, redis, session, "access token refreshed")
 
 
 @router.post("/refresh/refresh", response_model=TokensOut, operation_id="refresh_pair")
-async def refresh_pair(response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession) -> TokensOut:
+async def refresh_pair(
+    response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
+) -> TokensOut:
     return await _rotate(response, settings, redis, session, "token pair refreshed")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +20,7 @@ async def create_account(
     try:
         async with engine.begin() as conn:
             values = {"id": user_id, "username": username, "password_hash": password_hash}
-            await conn.execute(Account.__table__.insert().values(values))
+            await conn.execute(insert(Account).values(values))
             await insert_player(conn, user_id, player_doc, now_ms)
     except IntegrityError as error:
         raise UsernameTaken() from error
@@ -58,6 +58,9 @@ async def delete_account(engine: AsyncEngine, user_id: str) -> None:
 async def set_admin(engine: AsyncEngine, username: str, is_admin: bool) -> str | None:
     async with engine.begin() as conn:
         result = await conn.execute(
-            update(Account).where(Account.username == username).values(is_admin=is_admin).returning(Account.id)
+            update(Account)
+            .where(Account.username == username)
+            .values(is_admin=is_admin)
+            .returning(Account.id)
         )
         return result.scalar()

@@ -77,7 +77,9 @@ async def close_session(redis: Redis, session: Session) -> bool:
     async with redis.pipeline(transaction=True) as pipe:
         pipe.delete(keys.refresh(session.refresh_hash))
         pipe.delete(keys.session(session.access_hash))
-        pipe.srem(keys.user_sessions(session.user_id), f"a:{session.access_hash}", f"r:{session.refresh_hash}")
+        pipe.srem(
+            keys.user_sessions(session.user_id), f"a:{session.access_hash}", f"r:{session.refresh_hash}"
+        )
         deleted, *_ = await pipe.execute()
     return bool(deleted)
 

@@ -32,7 +32,9 @@ async def check_username(redis: Redis, username: str) -> None:
     wait = min(2 ** int(failures), MAX_COOLDOWN_SECONDS) - (time.time() - float(last))
     if wait > 0:
         seconds = math.ceil(wait)
-        raise TooManyRequests(f"Too many failed attempts. Please wait {seconds} seconds.", retry_after=seconds)
+        raise TooManyRequests(
+            f"Too many failed attempts. Please wait {seconds} seconds.", retry_after=seconds
+        )
 
 
 async def record_failure(redis: Redis, username: str) -> None:

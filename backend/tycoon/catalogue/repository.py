@@ -60,5 +60,7 @@ async def save_type(conn: AsyncConnection, gtype: GeneratorType) -> int:
     values = _to_row(gtype)
     del values["index"]
     await conn.execute(update(GeneratorTypeRow).where(GeneratorTypeRow.index == gtype.index).values(values))
-    bumped = await conn.execute(text("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version"))
+    bumped = await conn.execute(
+        text("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version")
+    )
     return int(bumped.scalar_one())

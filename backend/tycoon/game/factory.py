@@ -10,6 +10,7 @@ from tycoon.game.service import Game
 from tycoon.players.postgres_store import PostgresPlayerStore
 from tycoon.players.redis_store import RedisPlayerStore
 from tycoon.players.store import PlayerStore, Presence
+from tycoon.ratelimit.limits import Limits
 from tycoon.redis import Redis
 
 
@@ -22,12 +23,14 @@ def presence_of(settings: Settings) -> Presence:
 
 
 def player_store(settings: Settings, redis: Redis, engine: AsyncEngine) -> PlayerStore:
-    presence = presence_of(settings)
+    presence, limits = presence_of(settings), Limits.from_settings(settings)
     if settings.state_store is StateStoreKind.postgres:
-        return PostgresPlayerStore(redis, engine, presence)
-    return RedisPlayerStore(redis, engine, presence)
+        return PostgresPlayerStore(redis, engine, presence, limits)
+    return RedisPlayerStore(redis, engine, presence, limits)
 
 
 async def build_game(settings: Settings, redis: Redis, engine: AsyncEngine) -> Game:
     catalogue = await CatalogueCache.load(engine, redis)
-    return Game(store=player_store(settings, redis, engine), catalogue=catalogue, presence=presence_of(settings))
+    return Game(
+        store=player_store(settings, redis, engine), catalogue=catalogue, presence=presence_of(settings)
+    )

@@ -8,7 +8,12 @@ from pydantic import BaseModel
 from tycoon.game.service import Player
 from tycoon.kit.bignum import BigValue
 from tycoon.rules.catalogue import Catalogue
-from tycoon.rules.simulation import COOLING_PER_SECOND, generator_rates, generator_type_of, production_per_second
+from tycoon.rules.simulation import (
+    COOLING_PER_SECOND,
+    generator_rates,
+    generator_type_of,
+    production_per_second,
+)
 from tycoon.rules.state import GeneratorState, PlayerState
 
 
@@ -105,7 +110,7 @@ def user_out(player: Player, catalogue: Catalogue) -> UserOut:
         **wire("money", state.money),
         **wire("sold_energy", state.sold_energy),
         **wire("production", production_per_second(state, catalogue)),
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

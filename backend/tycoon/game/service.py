@@ -41,7 +41,9 @@ class Player:
         return self.principal.user_id
 
 
-def settled_state(loaded: LoadedPlayer, catalogue: Catalogue, now: float, produce_until: float) -> PlayerState:
+def settled_state(
+    loaded: LoadedPlayer, catalogue: Catalogue, now: float, produce_until: float
+) -> PlayerState:
     state = loads(loaded.doc)
     # Seeded by the settled state, so every read of it agrees on the next supercoin drop.
     rng = random.Random(f"{state.user_id}:{state.settled_at}")

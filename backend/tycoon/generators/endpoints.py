@@ -167,7 +167,9 @@ async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, g
     return DemolishOut(user=user_out(player, catalogue), demolished=demolished)
 
 
-@router.post("/progress/{generator_id}/state", response_model=GeneratorEnvelope, operation_id="set_generator_state")
+@router.post(
+    "/progress/{generator_id}/state", response_model=GeneratorEnvelope, operation_id="set_generator_state"
+)
 async def set_generator_state(
     generator_id: GeneratorId, body: StateIn, player: CurrentPlayer, game: GameDep
 ) -> GeneratorEnvelope:
@@ -196,7 +198,9 @@ async def upgrade_generator(
 @router.post("/progress/{generator_id}/build/skip", response_model=SkipOut, operation_id="skip_build")
 async def skip_build(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> SkipOut:
     catalogue = game.catalogue.current
-    result = await game.act(player, lambda state: generators.skip_build(state, catalogue, generator_id, player.now))
+    result = await game.act(
+        player, lambda state: generators.skip_build(state, catalogue, generator_id, player.now)
+    )
     envelope = _with_generator(game, player, generator_id)
     if result.cost is None:
         return SkipOut(user=envelope.user, generator=envelope.generator)
@@ -238,5 +242,9 @@ async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: Gam
         return touched
 
     touched = await game.act(player, apply_all)
-    updated = [generator_out(player.state, g, catalogue) for g in player.state.generators if g.generator_id in touched]
+    updated = [
+        generator_out(player.state, g, catalogue)
+        for g in player.state.generators
+        if g.generator_id in touched
+    ]
     return BulkOut(user=user_out(player, catalogue), generators=updated)

@@ -81,7 +81,9 @@ def _grant_supercoin(state: PlayerState) -> None:
 
 
 @router.post("/inquiries/{inquiry_id}/accept", response_model=DecisionOut, operation_id="accept_inquiry")
-async def accept_inquiry(inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep) -> DecisionOut:
+async def accept_inquiry(
+    inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep
+) -> DecisionOut:
     author = await repository.take(request.app.state.engine, inquiry_id)
     if author is None:
         raise InquiryNotFound()

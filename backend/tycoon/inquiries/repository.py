@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.models import Account, Inquiry
@@ -34,7 +34,7 @@ async def add(engine: AsyncEngine, record: InquiryRecord) -> None:
         "created_at_ms": record.created_at_ms,
     }
     async with engine.begin() as conn:
-        await conn.execute(Inquiry.__table__.insert().values(values))
+        await conn.execute(insert(Inquiry).values(values))
 
 
 async def newest_first(engine: AsyncEngine, limit: int) -> list[InquiryRecord]:
@@ -47,5 +47,7 @@ async def newest_first(engine: AsyncEngine, limit: int) -> list[InquiryRecord]:
 async def take(engine: AsyncEngine, inquiry_id: str) -> str | None:
     """Delete an inquiry; its author's id, or None if there was none."""
     async with engine.begin() as conn:
-        result = await conn.execute(delete(Inquiry).where(Inquiry.id == inquiry_id).returning(Inquiry.user_id))
+        result = await conn.execute(
+            delete(Inquiry).where(Inquiry.id == inquiry_id).returning(Inquiry.user_id)
+        )
         return result.scalar()

@@ -74,7 +74,7 @@ async def _clear(redis: Redis, records: list[PlayerRecord], user_ids: list[str])
 async def _report(redis: Redis, written: int) -> FlushReport:
     backlog = int(await redis.zcard(keys.DIRTY))
     oldest = await redis.zrange(keys.DIRTY, 0, 0, withscores=True)
-    lag = max(0.0, time.time() - oldest[0][1] / 1000) if oldest else 0.0
+    lag = max(0.0, time.time() - float(oldest[0][1]) / 1000) if oldest else 0.0
     return FlushReport(written=written, backlog=backlog, lag_seconds=lag)
 
 
@@ -84,5 +84,5 @@ async def mark_present_dirty(redis: Redis, since_ms: int) -> int:
     if not present:
         return 0
     now_ms = int(time.time() * 1000)
-    added: int = await redis.zadd(keys.DIRTY, {str(uid): now_ms for uid in present}, nx=True)
-    return added
+    added = await redis.zadd(keys.DIRTY, {str(uid): now_ms for uid in present}, nx=True)
+    return int(added or 0)

@@ -12,24 +12,30 @@ from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
 from tycoon.rankings.service import store_entries
+from tycoon.ratelimit.limits import CHECK_LUA, Limits
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
 
 class PostgresPlayerStore:
-    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence) -> None:
+    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence, limits: Limits) -> None:
         self._redis = redis
         self._engine = engine
         self._presence = presence
+        self._limits = limits
+        self._check = redis.register_script(CHECK_LUA)
 
     async def load_for_session(
-        self, token_hash: str, now_ms: int
+        self, token_hash: str, now_ms: int, client_ip: str
     ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
         value = await self._redis.get(keys.session(token_hash))
         if value is None:
             return None
         principal = SessionPrincipal.parse(str(value))
         user_id = principal.user_id
+        wait_ms, scope = await self._check(args=self._limits.script_args(now_ms, client_ip, user_id))
+        if int(wait_ms) > 0:
+            raise self._limits.refusal(int(wait_ms), str(scope))
         presence = self._presence
         record = await repository.touch_player(
             self._engine, user_id, now_ms, presence.play_window_ms, presence.production_window_ms
@@ -46,7 +52,9 @@ class PostgresPlayerStore:
 
     async def save(self, loaded: LoadedPlayer, state: PlayerState, now_ms: int) -> int | None:
         clear_away = loaded.away_since_ms is not None
-        version = await repository.save_player(self._engine, loaded.user_id, loaded.version, dumps(state), clear_away)
+        version = await repository.save_player(
+            self._engine, loaded.user_id, loaded.version, dumps(state), clear_away
+        )
         if version is not None:
             await store_entries(self._redis, state, loaded.play_time_ms)
         return version
@@ -57,5 +65,10 @@ class PostgresPlayerStore:
 
 def _loaded(record: repository.PlayerRecord) -> LoadedPlayer:
     return LoadedPlayer(
-        record.user_id, record.version, record.doc, record.play_time_ms, record.away_since_ms, record.last_seen_ms
+        record.user_id,
+        record.version,
+        record.doc,
+        record.play_time_ms,
+        record.away_since_ms,
+        record.last_seen_ms,
     )

@@ -14,19 +14,28 @@ from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
 from tycoon.rankings.scores import RankEntry, shown_key, zset_key
 from tycoon.rankings.service import entries_for
+from tycoon.ratelimit.limits import BUCKET_LUA, Limits
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
-# KEYS: session key. ARGV: now_ms, play_window_ms, production_window_ms, active zset, player key prefix.
-# Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), or nil.
-_LOAD = """
+# KEYS: session key. ARGV: now_ms, play_window_ms, production_window_ms, active zset, player key prefix, then
+# the rate limits: ip key, ip rate, ip burst, player rate, player burst.
+# Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), nil for no session,
+# or {'!', wait_ms, scope} when a rate limit refuses the request.
+_LOAD = (
+    BUCKET_LUA
+    + """
+local now = tonumber(ARGV[1])
+local wait = bucket(ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), now)
+if wait > 0 then return {'!', wait, 'ip'} end
 local sess = redis.call('GET', KEYS[1])
 if not sess then return false end
 local uid = string.match(sess, '^([^|]+)')
+wait = bucket('rl:p:' .. uid, tonumber(ARGV[9]), tonumber(ARGV[10]), now)
+if wait > 0 then return {'!', wait, 'player'} end
 local key = ARGV[5] .. uid
 local row = redis.call('HMGET', key, 'v', 'doc', 'seen', 'pt', 'away')
 if row[1] then
-  local now = tonumber(ARGV[1])
   local seen = tonumber(row[3]) or now
   local gap = now - seen
   if gap > 0 and gap <= tonumber(ARGV[2]) then
@@ -41,6 +50,7 @@ if row[1] then
 end
 return {sess, row[1], row[2], row[4], row[5]}
 """
+)
 
 # KEYS: player key. ARGV: version, doc, play_time_ms, last_seen_ms, away_since_ms ('' for none), ttl.
 _INSTALL = """
@@ -71,28 +81,39 @@ return nv
 
 
 class RedisPlayerStore:
-    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence) -> None:
+    def __init__(self, redis: Redis, engine: AsyncEngine, presence: Presence, limits: Limits) -> None:
         self._redis = redis
         self._engine = engine
         self._presence = presence
+        self._limits = limits
         self._load = redis.register_script(_LOAD)
         self._install = redis.register_script(_INSTALL)
         self._save = redis.register_script(_SAVE)
 
     async def load_for_session(
-        self, token_hash: str, now_ms: int
+        self, token_hash: str, now_ms: int, client_ip: str
     ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
-        row = await self._run_load(token_hash, now_ms)
+        row = await self._run_load(token_hash, now_ms, client_ip)
         if row is None:
             return None
+        if row[0] == "!":
+            raise self._limits.refusal(int(row[1] or 0), str(row[2]))
         principal = SessionPrincipal.parse(str(row[0]))
         if row[1] is None and await self._install_from_postgres(principal.user_id):
-            row = await self._run_load(token_hash, now_ms) or row
+            row = await self._run_load(token_hash, now_ms, client_ip, counted=True) or row
         return principal, _loaded(principal.user_id, row)
 
-    async def _run_load(self, token_hash: str, now_ms: int) -> list[str | int | None] | None:
+    async def _run_load(
+        self, token_hash: str, now_ms: int, client_ip: str, counted: bool = False
+    ) -> list[str | int | None] | None:
+        """`counted`: this request already took its rate-limit tokens (second run after an install)."""
         presence = self._presence
-        args = [now_ms, presence.play_window_ms, presence.production_window_ms, keys.ACTIVE, "player:"]
+        limits = Limits(0, 0, 0) if counted else self._limits
+        args: list[str | int | float] = [
+            now_ms, presence.play_window_ms, presence.production_window_ms, keys.ACTIVE, "player:"
+        ]  # fmt: skip
+        args += [f"rl:ip:{client_ip}", limits.ip_per_second, limits.ip_burst]
+        args += [limits.player_per_second, limits.player_burst]
         row: list[str | int | None] | None = await self._load(keys=[keys.session(token_hash)], args=args)
         return row
 
@@ -101,7 +122,14 @@ class RedisPlayerStore:
         if record is None:
             return False
         away = "" if record.away_since_ms is None else record.away_since_ms
-        args = [record.version, record.doc, record.play_time_ms, record.last_seen_ms, away, keys.PLAYER_TTL_SECONDS]
+        args: list[str | int] = [
+            record.version,
+            record.doc,
+            record.play_time_ms,
+            record.last_seen_ms,
+            away,
+            keys.PLAYER_TTL_SECONDS,
+        ]
         await self._install(keys=[keys.player(user_id)], args=args)
         return True
 
@@ -111,7 +139,7 @@ class RedisPlayerStore:
             if not await self._install_from_postgres(user_id):
                 return None
             row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
-        return _loaded(user_id, [None, *row])
+        return _loaded(user_id, [None, *(_text(value) for value in row)])
 
     async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -126,7 +154,12 @@ class RedisPlayerStore:
         script_keys = [keys.player(loaded.user_id), keys.DIRTY, *_ranking_keys(entries)]
         clear_away = "1" if loaded.away_since_ms is not None else "0"
         args: list[str | int | float] = [
-            loaded.version, dumps(state), now_ms, clear_away, loaded.user_id, keys.PLAYER_TTL_SECONDS
+            loaded.version,
+            dumps(state),
+            now_ms,
+            clear_away,
+            loaded.user_id,
+            keys.PLAYER_TTL_SECONDS,
         ]
         for entry in entries:
             args += [entry.score, entry.shown]
@@ -143,6 +176,10 @@ class RedisPlayerStore:
 
 def _ranking_keys(entries: list[RankEntry]) -> list[str]:
     return [key for entry in entries for key in (zset_key(entry.criteria), shown_key(entry.criteria))]
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _loaded(user_id: str, row: list[str | int | None], seen: str | None = None) -> LoadedPlayer | None:

@@ -24,7 +24,9 @@ _COLUMNS = "user_id, version, doc::text AS doc, play_time_ms, last_seen_ms, away
 
 async def fetch_player(engine: AsyncEngine, user_id: str) -> PlayerRecord | None:
     async with engine.connect() as conn:
-        row = (await conn.execute(text(f"SELECT {_COLUMNS} FROM players WHERE user_id = :uid"), {"uid": user_id})).first()
+        row = (
+            await conn.execute(text(f"SELECT {_COLUMNS} FROM players WHERE user_id = :uid"), {"uid": user_id})
+        ).first()
     return None if row is None else PlayerRecord(*row)
 
 
@@ -63,7 +65,12 @@ async def touch_player(
     engine: AsyncEngine, user_id: str, now_ms: int, play_window_ms: int, production_window_ms: int
 ) -> PlayerRecord | None:
     """Count this request as presence and return the row, in one statement."""
-    params = {"uid": user_id, "now": now_ms, "play_window": play_window_ms, "production_window": production_window_ms}
+    params = {
+        "uid": user_id,
+        "now": now_ms,
+        "play_window": play_window_ms,
+        "production_window": production_window_ms,
+    }
     async with engine.begin() as conn:
         row = (await conn.execute(_TOUCH, params)).first()
     return None if row is None else PlayerRecord(*row)
@@ -79,7 +86,9 @@ _SAVE = text(
 )
 
 
-async def save_player(engine: AsyncEngine, user_id: str, expected: int, doc: str, clear_away: bool) -> int | None:
+async def save_player(
+    engine: AsyncEngine, user_id: str, expected: int, doc: str, clear_away: bool
+) -> int | None:
     params = {"uid": user_id, "expected": expected, "doc": doc, "clear_away": clear_away}
     async with engine.begin() as conn:
         version = (await conn.execute(_SAVE, params)).scalar()

@@ -49,9 +49,10 @@ class SessionPrincipal:
 
 class PlayerStore(Protocol):
     async def load_for_session(
-        self, token_hash: str, now_ms: int
+        self, token_hash: str, now_ms: int, client_ip: str
     ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
-        """Resolve an access token and load its player, counting the request as presence.
+        """Resolve an access token and load its player, counting the request as presence and against the
+        rate limits of the client IP and of the player (raises RateLimited).
 
         None: no such session. (principal, None): the session exists but its player is gone.
         """

@@ -53,11 +53,15 @@ def score_of(criteria: Criteria, shown: str) -> Score:
 
 
 @router.get("/rank", response_model=RankOut, operation_id="my_rank")
-async def my_rank(player: CurrentPlayer, redis: RedisDep, criteria: Annotated[str | None, Query(max_length=32)] = None) -> RankOut:
+async def my_rank(
+    player: CurrentPlayer, redis: RedisDep, criteria: Annotated[str | None, Query(max_length=32)] = None
+) -> RankOut:
     chosen = Criteria.parse(criteria)
     rank = await service.rank_of(redis, chosen, player.user_id)
     shown = entries_shown(player.state, player.loaded.play_time_ms, chosen)
-    return RankOut(username=player.state.username, rank=rank, score=score_of(chosen, shown), criteria=chosen.value)
+    return RankOut(
+        username=player.state.username, rank=rank, score=score_of(chosen, shown), criteria=chosen.value
+    )
 
 
 @router.get("/ranks", response_model=RanksOut, operation_id="ranks")
@@ -70,5 +74,8 @@ async def ranks(
 ) -> RanksOut:
     chosen = Criteria.parse(criteria)
     page = await service.page(redis, chosen, limit, offset)
-    rows = [RankRowOut(username=row.username, rank=row.rank, score=score_of(chosen, row.shown)) for row in page.rows]
+    rows = [
+        RankRowOut(username=row.username, rank=row.rank, score=score_of(chosen, row.shown))
+        for row in page.rows
+    ]
     return RanksOut(total=page.total, limit=limit, offset=offset, criteria=chosen.value, ranks=rows)

@@ -10,7 +10,7 @@ from tycoon.game.service import Game
 from tycoon.players import keys, repository
 from tycoon.players.store import LoadedPlayer
 from tycoon.rankings import service
-from tycoon.rankings.scores import Criteria, shown_key, zset_key
+from tycoon.rankings.scores import Criteria, RankEntry, shown_key, zset_key
 from tycoon.redis import Redis
 
 BATCH = 500
@@ -29,7 +29,7 @@ async def refresh_time_rankings(redis: Redis, game: Game) -> int:
     return len(user_ids)
 
 
-def _time_entries(game: Game, loaded: LoadedPlayer, now: float) -> tuple[str, list[service.RankEntry]]:
+def _time_entries(game: Game, loaded: LoadedPlayer, now: float) -> tuple[str, list[RankEntry]]:
     state = game.settle_unattended(loaded, now)
     return loaded.user_id, service.time_entries(state, loaded.play_time_ms)
 
@@ -46,7 +46,12 @@ async def rebuild(redis: Redis, engine: AsyncEngine, game: Game) -> int:
     entries = []
     for record in records:
         loaded = LoadedPlayer(
-            record.user_id, record.version, record.doc, record.play_time_ms, record.away_since_ms, record.last_seen_ms
+            record.user_id,
+            record.version,
+            record.doc,
+            record.play_time_ms,
+            record.away_since_ms,
+            record.last_seen_ms,
         )
         state = game.settle_unattended(loaded, now)
         await service.register_username(redis, record.user_id, state.username)

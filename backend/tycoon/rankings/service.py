@@ -59,7 +59,11 @@ def entries_for(state: PlayerState, play_time_ms: int) -> list[RankEntry]:
 
 def time_entries(state: PlayerState, play_time_ms: int) -> list[RankEntry]:
     """The criteria that move without a save."""
-    return [energy_entry(state.energy), playtime_entry(play_time_ms), supercoin_entry(state.supercoin, state.money)]
+    return [
+        energy_entry(state.energy),
+        playtime_entry(play_time_ms),
+        supercoin_entry(state.supercoin, state.money),
+    ]
 
 
 async def store_entries(redis: Redis, state: PlayerState, play_time_ms: int) -> None:
@@ -90,15 +94,15 @@ async def remove_player(redis: Redis, user_id: str) -> None:
 
 async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
     position = await redis.zrank(zset_key(criteria), user_id)
-    return None if position is None else int(position) + 1
+    return None if position is None else int(str(position)) + 1
 
 
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
     script = redis.register_script(_PAGE)
     keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
-    total, ids, shown, names = await script(keys=keys, args=[offset, limit])
+    total, _ids, shown, names = await script(keys=keys, args=[offset, limit])
     rows = [
         RankRow(username=name or "", rank=offset + i + 1, shown=value or "0")
         for i, (name, value) in enumerate(zip(names, shown, strict=True))
     ]
-    return RankPage(total=int(total), rows=rows)
+    return RankPage(total=int(str(total)), rows=rows)

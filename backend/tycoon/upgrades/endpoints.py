@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
@@ -21,7 +21,7 @@ UpgradeKey = Literal[
     "production", "heat_reduction", "tolerance", "max_generators", "demand",
     "rebirth_chain", "upgrade_batch", "rebirth_start_money",
 ]  # fmt: skip
-assert set(UpgradeKey.__args__) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
+assert set(get_args(UpgradeKey)) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
 
 
 class BulkItem(BaseModel):
@@ -62,7 +62,9 @@ async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Bu
             try:
                 upgrades.apply_upgrade(state, item.endpoint, item.amount)
             except GameError as error:  # the first failure stops, as in the original
-                return results, BulkFailure(index=index, endpoint=item.endpoint, amount=item.amount, error=error.message)
+                return results, BulkFailure(
+                    index=index, endpoint=item.endpoint, amount=item.amount, error=error.message
+                )
             results.append(BulkResult(index=index, endpoint=item.endpoint, amount=item.amount))
         return results, None
 

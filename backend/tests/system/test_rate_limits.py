@@ -1,0 +1,74 @@
+"""Rate limits hold across server processes (they live in Redis) and answer 429 with Retry-After."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from tests.conftest import ORIGIN
+from tests.system.processes import api_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def limited_servers(test_environment: dict[str, str]) -> tuple[str, str]:
+    env = {
+        **test_environment,
+        "RATE_LIMIT_PLAYER_PER_SECOND": "2",
+        "RATE_LIMIT_PLAYER_BURST": "6",
+        "RATE_LIMIT_IP_PER_SECOND": "5",
+    }
+    with api_server(env, "limited-a") as first, api_server(env, "limited-b") as second:
+        yield first, second
+
+
+def _client(ip_suffix: int) -> dict[str, str]:
+    """The servers trust 127.0.0.1 as a proxy, so each test can speak from its own client IP."""
+    return {"X-Forwarded-For": f"10.9.9.{ip_suffix}"}
+
+
+def _signup(base_url: str, ip_suffix: int) -> str:
+    body = {"username": f"l{uuid.uuid4().hex[:12]}", "password": "password1"}
+    response = httpx.post(f"{base_url}/signup", json=body, headers=_client(ip_suffix))
+    token: str = response.json()["access_token"]
+    return token
+
+
+def test_the_player_limit_is_shared_by_two_servers(limited_servers: tuple[str, str]) -> None:
+    token = _signup(limited_servers[0], 1)
+    statuses = []
+    for i in range(10):  # a new IP for each request: only the player's own limit applies
+        headers = {"Authorization": f"Bearer {token}", "Origin": ORIGIN, **_client(100 + i)}
+        statuses.append(httpx.get(f"{limited_servers[i % 2]}/progress", headers=headers).status_code)
+    # burst 6 at 2/s: the 10 requests, alternating between servers, cannot all pass
+    assert statuses[:6] == [200] * 6
+    assert 429 in statuses[6:]
+
+
+def test_a_refusal_says_when_to_retry(limited_servers: tuple[str, str]) -> None:
+    token = _signup(limited_servers[0], 2)
+    responses = [
+        httpx.get(
+            f"{limited_servers[1]}/change/rate", headers={"Authorization": f"Bearer {token}", **_client(i)}
+        )
+        for i in range(150, 162)
+    ]
+    refused = next(r for r in responses if r.status_code == 429)
+    assert refused.json() == {"detail": "Too many requests, slow down"}
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["ratelimit-limit"] == "6"
+    assert refused.headers["ratelimit-remaining"] == "0"
+
+
+def test_requests_without_credentials_are_limited_per_ip(limited_servers: tuple[str, str]) -> None:
+    headers = _client(3)
+    statuses = [
+        httpx.get(f"{limited_servers[i % 2]}/generator_types", headers=headers).status_code for i in range(30)
+    ]
+    assert statuses[:5] == [200] * 5  # burst of one second at 5/s
+    assert 429 in statuses
+    other_client = httpx.get(f"{limited_servers[0]}/generator_types", headers=_client(4))
+    assert other_client.status_code == 200

@@ -1,0 +1,75 @@
+"""Rate limits shared by every server process: token buckets in Redis, evaluated inside Lua scripts.
+
+For an authenticated request the buckets are checked inside the same script that resolves the session and
+loads the player (players/redis_store.py), so limiting costs no extra round trip. Requests without
+credentials are checked by `RateLimitMiddleware`. A refusal is a 429 with Retry-After and RateLimit headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tycoon.config import Settings
+from tycoon.errors import RateLimited
+
+# Lua: token bucket at KEYS-free key `key`: `rate` tokens per second up to `burst`. Returns 0 when a token was
+# taken, else the milliseconds until one is available. A rate of 0 means unlimited.
+BUCKET_LUA = """
+local function bucket(key, rate, burst, now)
+  if rate <= 0 then return 0 end
+  local state = redis.call('HMGET', key, 't', 'ts')
+  local tokens = tonumber(state[1]) or burst
+  local last = tonumber(state[2]) or now
+  tokens = math.min(burst, tokens + math.max(0, now - last) * rate / 1000)
+  if tokens < 1 then return math.ceil((1 - tokens) * 1000 / rate) end
+  redis.call('HSET', key, 't', tokens - 1, 'ts', now)
+  redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
+  return 0
+end
+"""
+
+# ARGV: now_ms, ip key, ip rate, ip burst, player key ('' for none), player rate, player burst.
+# Returns {wait_ms, scope}: wait 0 means allowed.
+CHECK_LUA = (
+    BUCKET_LUA
+    + """
+local now = tonumber(ARGV[1])
+local wait = bucket(ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), now)
+if wait > 0 then return {wait, 'ip'} end
+if ARGV[5] ~= '' then
+  wait = bucket(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), now)
+  if wait > 0 then return {wait, 'player'} end
+end
+return {0, ''}
+"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    player_per_second: float
+    player_burst: int
+    ip_per_second: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            settings.rate_limit_player_per_second,
+            settings.rate_limit_player_burst,
+            settings.rate_limit_ip_per_second,
+        )
+
+    @property
+    def ip_burst(self) -> int:
+        return max(1, round(self.ip_per_second))
+
+    def script_args(self, now_ms: int, ip: str, user_id: str | None) -> list[str | int | float]:
+        player_key = f"rl:p:{user_id}" if user_id else ""
+        return [
+            now_ms, f"rl:ip:{ip}", self.ip_per_second, self.ip_burst,
+            player_key, self.player_per_second, self.player_burst,
+        ]  # fmt: skip
+
+    def refusal(self, wait_ms: int, scope: str) -> RateLimited:
+        limit = self.ip_burst if scope == "ip" else self.player_burst
+        return RateLimited(scope, limit, wait_ms / 1000)
