@@ -10,6 +10,8 @@ import type {
   ExchangeRequest,
   ExchangeResponse,
   GeneratorResponse,
+  GeneratorType,
+  GeneratorTypePatch,
   GeneratorTypesResponse,
   GeneratorUpgradeResponse,
   GlobalUpgradeKey,
@@ -232,6 +234,8 @@ export const api = {
   inquiries: (signal?: AbortSignal) => get<Inquiry[]>('/inquiries', signal),
   acceptInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/accept`),
   rejectInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/reject`),
+  editGeneratorType: (index: number, patch: GeneratorTypePatch) =>
+    request<GeneratorType>('PATCH', `/admin/generator_types/${index}`, { body: patch }),
 };
 
 /** A Korean sentence for an error, keeping the server's own message. */

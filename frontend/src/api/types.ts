@@ -247,3 +247,15 @@ export interface InquiryDecision {
   status: 'accepted' | 'rejected';
   user_id: string;
 }
+
+/** PATCH /admin/generator_types/{index}: omitted fields keep their value. */
+export interface GeneratorTypePatch {
+  description?: string;
+  cost_data?: number;
+  cost_high?: number;
+  energy_data?: number;
+  energy_high?: number;
+  install_seconds?: number;
+  heat?: number;
+  tolerance?: number;
+}

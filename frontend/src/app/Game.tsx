@@ -57,8 +57,8 @@ export function Game({ store, onLoggedOut }: Props) {
   const tutorial = useTutorial(store, act);
   const types = useMemo(() => [...(catalogue.data?.types ?? [])].sort((a, b) => a.index - b.index), [catalogue.data]);
   const context = useMemo<GameContextValue>(
-    () => ({ store, types, notify, act, tutorial: tutorial.report, loggedOut: onLoggedOut }),
-    [store, types, notify, act, tutorial.report, onLoggedOut],
+    () => ({ store, types, reloadTypes: catalogue.reload, notify, act, tutorial: tutorial.report, loggedOut: onLoggedOut }),
+    [store, types, catalogue.reload, notify, act, tutorial.report, onLoggedOut],
   );
 
   if (catalogue.status === 'error' && !catalogue.data) {

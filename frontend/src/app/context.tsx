@@ -15,6 +15,7 @@ export interface Notice {
 export interface GameContextValue {
   store: GameStore;
   types: GeneratorType[];
+  reloadTypes: () => void;
   notify: (text: string, tone?: Notice['tone']) => void;
   /** Runs an action; on failure shows the server's message. Resolves to whether it succeeded. */
   act: (action: () => Promise<unknown>, success?: string) => Promise<boolean>;

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { EmptyState, ErrorState, LoadingState, useResource } from '../../app/ui';
 import { INQUIRY_TYPES } from '../inquiries/InquiryPanel';
+import { CatalogueEditor } from './CatalogueEditor';
 
 export function AdminPanel() {
   const { user } = useProgress();
@@ -12,8 +13,6 @@ export function AdminPanel() {
   const [busy, setBusy] = useState<string | null>(null);
 
   if (!user.is_admin) return <EmptyState>관리자만 볼 수 있습니다.</EmptyState>;
-  if (inquiries.status === 'error') return <ErrorState error={inquiries.error} onRetry={inquiries.reload} />;
-  if (!inquiries.data) return <LoadingState />;
 
   async function decide(inquiryId: string, accept: boolean) {
     setBusy(inquiryId);
@@ -25,9 +24,11 @@ export function AdminPanel() {
   return (
     <div className="admin">
       <h2>문의 관리</h2>
-      {inquiries.data.length === 0 && <EmptyState>대기 중인 문의가 없습니다.</EmptyState>}
+      {inquiries.status === 'error' && <ErrorState error={inquiries.error} onRetry={inquiries.reload} />}
+      {inquiries.status === 'loading' && !inquiries.data && <LoadingState />}
+      {inquiries.data?.length === 0 && <EmptyState>대기 중인 문의가 없습니다.</EmptyState>}
       <ul className="card-list">
-        {inquiries.data.map((inquiry) => (
+        {(inquiries.data ?? []).map((inquiry) => (
           <li className="card" key={inquiry.inquiry_id}>
             <div className="card-main">
               <h3>
@@ -47,6 +48,7 @@ export function AdminPanel() {
           </li>
         ))}
       </ul>
+      <CatalogueEditor />
     </div>
   );
 }
