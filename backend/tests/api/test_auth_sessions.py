@@ -1,0 +1,250 @@
+"""Sessions: refresh rotation, logout, devices, restarts, bad tokens, account deletion (§12–§13)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from tests.api.conftest import (
+    ACCESS_COOKIE,
+    PASSWORD,
+    REFRESH_COOKIE,
+    another_player,
+    app_of,
+    bare_client,
+    bearer,
+    login,
+)
+from tests.conftest import ORIGIN, Api, http_client, make_settings
+from tycoon.app import create_app
+
+
+async def signed_up(api: Api) -> dict[str, str]:
+    """Tokens of a fresh session for the `api` player (a second login, on a client that is then dropped)."""
+    async with bare_client(app_of(api)) as http:
+        response = await login(http, api.user["username"])
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without cookies or Origin: every request says which token it uses."""
+    async with bare_client(app) as client:
+        yield client
+
+
+# refresh
+async def test_refresh_access_with_the_refresh_token_as_bearer_rotates_the_pair(
+    api: Api, http: httpx.AsyncClient
+) -> None:
+    tokens = await signed_up(api)
+    response = await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["detail"] == "access token refreshed"
+    assert body["access_token"] != tokens["access_token"]
+    assert body["refresh_token"] != tokens["refresh_token"]
+
+
+async def test_refresh_refresh_with_the_refresh_token_as_bearer_rotates_the_pair(
+    api: Api, http: httpx.AsyncClient
+) -> None:
+    tokens = await signed_up(api)
+    response = await http.post("/refresh/refresh", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 200, response.text
+    assert response.json()["detail"] == "token pair refreshed"
+    assert response.json()["refresh_token"] != tokens["refresh_token"]
+
+
+async def test_refreshed_access_token_works(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    new = (await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))).json()
+    response = await http.get("/progress", headers=bearer(new["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["user_id"] == api.user["user_id"]
+
+
+async def test_old_refresh_token_is_rejected_after_rotation(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    response = await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 401
+    assert isinstance(response.json()["detail"], str)
+
+
+async def test_refresh_access_with_the_refresh_cookie(app: FastAPI) -> None:
+    async with another_player(app) as player:  # its client keeps the signup cookies
+        old_refresh = player.http.cookies[REFRESH_COOKIE]
+        response = await player.http.post("/refresh/access")
+        assert response.status_code == 200, response.text
+        assert response.cookies[REFRESH_COOKIE] == response.json()["refresh_token"] != old_refresh
+        assert response.cookies[ACCESS_COOKIE] == response.json()["access_token"]
+    async with bare_client(app) as http:
+        assert (await http.post("/refresh/access", headers=bearer(old_refresh))).status_code == 401
+
+
+async def test_refresh_refresh_with_the_refresh_cookie(app: FastAPI) -> None:
+    async with another_player(app) as player:
+        response = await player.http.post("/refresh/refresh")
+        assert response.status_code == 200, response.text
+        assert response.cookies[REFRESH_COOKIE] == response.json()["refresh_token"]
+
+
+async def test_new_access_cookie_authenticates(app: FastAPI) -> None:
+    async with another_player(app) as player:
+        await player.http.post("/refresh/access")
+        response = await player.http.get("/progress")  # cookies only, no Authorization
+        assert response.status_code == 200
+        assert response.json()["user_id"] == player.user["user_id"]
+
+
+async def test_refresh_without_a_token_is_401(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/refresh/access")
+    assert response.status_code == 401
+
+
+async def test_an_access_token_cannot_refresh(api: Api, http: httpx.AsyncClient) -> None:
+    response = await http.post("/refresh/access", headers=bearer(str(api.token)))
+    assert response.status_code in (401, 403)
+
+
+async def test_a_refresh_token_is_not_an_access_token(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    response = await http.get("/progress", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code in (401, 403)
+
+
+# logout
+async def test_logout_with_the_access_token(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    response = await http.post("/logout", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 200
+    assert response.json() == {"detail": "Logout successful"}
+
+
+async def test_logout_revokes_the_access_token(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    await http.post("/logout", headers=bearer(tokens["access_token"]))
+    response = await http.get("/progress", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 401
+
+
+async def test_logout_revokes_the_refresh_token(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    await http.post("/logout", headers=bearer(tokens["access_token"]))
+    response = await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 401
+
+
+async def test_logout_with_cookies_clears_them(app: FastAPI) -> None:
+    async with another_player(app) as player:
+        response = await player.http.post("/logout")
+        assert response.status_code == 200, response.text
+        assert ACCESS_COOKIE not in player.http.cookies
+        assert REFRESH_COOKIE not in player.http.cookies
+        assert (await player.get("/progress")).status_code == 401  # the Bearer token of that session too
+
+
+async def test_logout_without_a_token_is_401(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/logout", headers={"Origin": ORIGIN, "x-csrf-token": "abc"})
+    assert response.status_code == 401
+
+
+# devices and restarts
+async def test_several_devices_are_logged_in_at_once(api: Api, http: httpx.AsyncClient) -> None:
+    phone, laptop = await signed_up(api), await signed_up(api)
+    for tokens in (phone, laptop, {"access_token": str(api.token)}):
+        assert (await http.get("/progress", headers=bearer(tokens["access_token"]))).status_code == 200
+
+
+async def test_logging_out_one_device_keeps_the_others(api: Api, http: httpx.AsyncClient) -> None:
+    phone, laptop = await signed_up(api), await signed_up(api)
+    await http.post("/logout", headers=bearer(phone["access_token"]))
+    assert (await http.get("/progress", headers=bearer(phone["access_token"]))).status_code == 401
+    assert (await http.get("/progress", headers=bearer(laptop["access_token"]))).status_code == 200
+    assert (await http.post("/refresh/access", headers=bearer(laptop["refresh_token"]))).status_code == 200
+
+
+async def test_a_session_survives_an_app_restart(api: Api, app: FastAPI) -> None:
+    tokens = await signed_up(api)
+    restarted = create_app(make_settings(state_store=app.state.settings.state_store))
+    async with LifespanManager(restarted), http_client(restarted) as http:
+        progress = await http.get("/progress", headers=bearer(tokens["access_token"]))
+        refreshed = await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert progress.status_code == 200
+    assert progress.json()["user_id"] == api.user["user_id"]
+    assert refreshed.status_code == 200
+
+
+# missing and bad tokens
+async def test_no_token_is_401_authorization_token_missing(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.get("/progress")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authorization token missing"}
+
+
+async def test_an_unknown_token_is_401(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.get("/progress", headers=bearer("not-a-real-token"))
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token"
+
+
+async def test_a_raw_token_without_bearer_prefix_is_accepted(api: Api, app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.get("/progress", headers={"Authorization": str(api.token)})
+    assert response.status_code == 200
+
+
+# delete_account
+async def test_delete_account_with_a_wrong_password_is_400(api: Api) -> None:
+    response = await api.post("/delete_account", {"password": "wrongpass9"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid password"}
+    assert (await api.get("/progress")).status_code == 200
+
+
+async def test_delete_account(api: Api) -> None:
+    response = await api.post("/delete_account", {"password": PASSWORD})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"detail": "Account deleted"}
+
+
+async def test_deleted_account_tokens_are_dead(api: Api, http: httpx.AsyncClient) -> None:
+    other_device = await signed_up(api)
+    await api.post("/delete_account", {"password": PASSWORD})
+    assert (await api.get("/progress")).status_code == 401
+    assert (await http.get("/progress", headers=bearer(other_device["access_token"]))).status_code == 401
+    assert (
+        await http.post("/refresh/access", headers=bearer(other_device["refresh_token"]))
+    ).status_code == 401
+
+
+async def test_deleted_account_cannot_log_in_and_its_name_is_free(api: Api) -> None:
+    await api.post("/delete_account", {"password": PASSWORD})
+    assert (await login(api.http, api.user["username"])).status_code == 401
+    again = await api.http.post("/signup", json={"username": api.user["username"], "password": PASSWORD})
+    assert again.status_code == 200, again.text
+
+
+async def test_delete_account_works_with_pending_inquiries(api: Api) -> None:
+    created = await api.post("/inquiries", {"type": "bug", "content": "the sun is too hot"})
+    assert created.status_code == 200, created.text
+    response = await api.post("/delete_account", {"password": PASSWORD})
+    assert response.status_code == 200, response.text
+    assert (await api.get("/progress")).status_code == 401
+
+
+async def test_delete_account_without_a_token_is_401(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/delete_account", json={"password": PASSWORD})
+    assert response.status_code in (401, 403)

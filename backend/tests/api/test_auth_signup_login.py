@@ -1,0 +1,189 @@
+"""POST /signup and POST /login (ORIGINAL-RULES §2.1, §13; issue 2 decision 8; docs/api.md Authentication)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import (
+    ACCESS_COOKIE,
+    CSRF_COOKIE,
+    PASSWORD,
+    REFRESH_COOKIE,
+    TRAP_COOKIE,
+    bare_client,
+    bearer,
+    login,
+    new_username,
+)
+from tests.conftest import Api
+
+ZERO_AT_SIGNUP = (
+    "energy_data",
+    "energy_high",
+    "money_high",
+    "production_bonus",
+    "heat_reduction",
+    "tolerance_bonus",
+    "max_generators_bonus",
+    "demand_bonus",
+    "play_time_ms",
+    "rebirth_count",
+    "rebirth_chain_upgrade",
+    "upgrade_batch_upgrade",
+    "rebirth_start_money_upgrade",
+    "sold_energy_data",
+    "sold_energy_high",
+    "supercoin",
+    "build_speed_reduction",
+    "energy_multiplier",
+    "exchange_rate_multiplier",
+)
+
+
+async def test_signup_returns_the_user_with_starting_values(app: FastAPI) -> None:
+    username = new_username()
+    async with bare_client(app) as http:
+        response = await http.post("/signup", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    user = response.json()["user"]
+    assert user["username"] == username
+    assert len(user["user_id"]) == 36
+    assert {name: user[name] for name in ZERO_AT_SIGNUP} == dict.fromkeys(ZERO_AT_SIGNUP, 0)
+    assert (user["money_data"], user["tutorial"]) == (10000, 1)
+
+
+async def test_signup_never_returns_the_password_or_refresh_jti(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/signup", json={"username": new_username(), "password": PASSWORD})
+    user = response.json()["user"]
+    assert "password" not in user
+    assert "refresh_jti" not in user
+
+
+async def test_signup_sets_the_four_cookies(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/signup", json={"username": new_username(), "password": PASSWORD})
+    assert {ACCESS_COOKIE, REFRESH_COOKIE, TRAP_COOKIE, CSRF_COOKIE} <= set(response.cookies.keys())
+
+
+async def test_signup_returns_tokens_in_the_body_matching_the_cookies(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/signup", json={"username": new_username(), "password": PASSWORD})
+    body = response.json()
+    assert body["access_token"] == response.cookies[ACCESS_COOKIE]
+    assert body["refresh_token"] == response.cookies[REFRESH_COOKIE]
+    assert body["csrf_token"] == response.cookies[CSRF_COOKIE]
+
+
+async def test_signup_access_token_works_as_bearer(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        body = (await http.post("/signup", json={"username": new_username(), "password": PASSWORD})).json()
+        response = await http.get("/progress", headers=bearer(body["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["user_id"] == body["user"]["user_id"]
+
+
+async def test_signup_accepts_unicode_letters_digits_and_underscore(api: Api) -> None:
+    username = f"발전_{new_username()[:6]}"
+    response = await api.http.post("/signup", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    assert response.json()["user"]["username"] == username
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["ab", "a" * 21, "has space", "bad-dash", "semi;colon", "<script>", ""],
+    ids=["too-short", "too-long", "space", "dash", "semicolon", "markup", "empty"],
+)
+async def test_signup_rejects_bad_usernames(api: Api, username: str) -> None:
+    response = await api.http.post("/signup", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 400, response.text
+    assert isinstance(response.json()["detail"], str)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short1a", "abcdefghij", "1234567890", "a1" * 64 + "x", ""],
+    ids=["too-short", "no-digit", "no-letter", "too-long", "empty"],
+)
+async def test_signup_rejects_bad_passwords(api: Api, password: str) -> None:
+    response = await api.http.post("/signup", json={"username": new_username(), "password": password})
+    assert response.status_code == 400, response.text
+    assert isinstance(response.json()["detail"], str)
+
+
+async def test_signup_accepts_the_longest_password(api: Api) -> None:
+    response = await api.http.post("/signup", json={"username": new_username(), "password": "a1" * 64})
+    assert response.status_code == 200, response.text
+
+
+async def test_signup_with_a_taken_username_is_400(api: Api) -> None:
+    response = await api.http.post("/signup", json={"username": api.user["username"], "password": PASSWORD})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Username already exists"}
+
+
+async def test_usernames_are_case_sensitive(api: Api) -> None:
+    response = await api.http.post(
+        "/signup", json={"username": api.user["username"].upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("body", [{"username": "someone1"}, {"password": PASSWORD}, {}])
+async def test_signup_with_a_missing_field_is_422(api: Api, body: dict[str, str]) -> None:
+    response = await api.http.post("/signup", json=body)
+    assert response.status_code == 422
+
+
+async def test_login_returns_the_user_tokens_and_cookies(api: Api, app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await login(http, api.user["username"])
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["user"]["user_id"] == api.user["user_id"]
+    assert {"access_token", "refresh_token", "csrf_token"} <= body.keys()
+    assert {ACCESS_COOKIE, REFRESH_COOKIE, TRAP_COOKIE, CSRF_COOKIE} <= set(response.cookies.keys())
+
+
+async def test_login_token_works_as_bearer(api: Api) -> None:
+    body = (await login(api.http, api.user["username"])).json()
+    response = await api.http.get("/progress", headers=bearer(body["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["user_id"] == api.user["user_id"]
+
+
+async def test_login_unknown_user_and_wrong_password_answer_the_same(api: Api) -> None:
+    unknown = await login(api.http, new_username())
+    wrong = await login(api.http, api.user["username"], "wrongpass9")
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json() == wrong.json() == {"detail": "Invalid username or password"}
+
+
+async def test_login_with_a_missing_field_is_422(api: Api) -> None:
+    response = await api.http.post("/login", json={"username": api.user["username"]})
+    assert response.status_code == 422
+
+
+async def test_repeated_failed_logins_back_off_with_429_and_retry_after(api: Api) -> None:
+    username = api.user["username"]
+    assert (await login(api.http, username, "wrongpass9")).status_code == 401
+    response = await login(api.http, username, "wrongpass9")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "Too many failed attempts" in response.json()["detail"]
+
+
+async def test_backoff_also_holds_back_the_right_password(api: Api) -> None:
+    username = api.user["username"]
+    await login(api.http, username, "wrongpass9")
+    response = await login(api.http, username)
+    assert response.status_code == 429
+
+
+async def test_backoff_is_per_username(api: Api) -> None:
+    await login(api.http, new_username())
+    await login(api.http, new_username())
+    response = await login(api.http, api.user["username"])
+    assert response.status_code == 200

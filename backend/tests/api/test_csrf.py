@@ -1,0 +1,128 @@
+"""Origin and CSRF rules for cookie-authenticated state-changing requests (ORIGINAL-RULES §13)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import ACCESS_COOKIE, CSRF_COOKIE, PASSWORD, bare_client, bearer, new_username
+from tests.conftest import ORIGIN
+
+STATE_CHANGING = "/tutorial/skip"  # any POST that a signed-in player may always make
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with bare_client(app) as client:
+        yield client
+
+
+@pytest.fixture
+async def session(http: httpx.AsyncClient) -> dict[str, str]:
+    """Tokens of a new player signed up from a browser."""
+    response = await http.post("/signup", json={"username": new_username(), "password": PASSWORD})
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def cookies(session: dict[str, str], *, csrf: str | None = None) -> dict[str, str]:
+    jar = {ACCESS_COOKIE: session["access_token"]}
+    if csrf is not None:
+        jar[CSRF_COOKIE] = csrf
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in jar.items())}
+
+
+async def test_cookie_request_without_origin_is_403(http: httpx.AsyncClient, session: dict[str, str]) -> None:
+    token = session["csrf_token"]
+    response = await http.post(
+        STATE_CHANGING, headers={**cookies(session, csrf=token), "x-csrf-token": token}
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Origin not allowed for state-changing request"}
+
+
+async def test_cookie_request_from_a_foreign_origin_is_403(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    token = session["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Origin": "https://evil.example"}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Origin not allowed for state-changing request"}
+
+
+async def test_cookie_request_without_csrf_token_is_403(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    response = await http.post(STATE_CHANGING, headers={**cookies(session), "Origin": ORIGIN})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "CSRF token missing"}
+
+
+async def test_cookie_request_with_mismatched_csrf_token_is_403(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    headers = {**cookies(session, csrf=session["csrf_token"]), "x-csrf-token": "other", "Origin": ORIGIN}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "CSRF token mismatch"}
+
+
+async def test_cookie_request_with_matching_csrf_token_and_origin_passes(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    token = session["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Origin": ORIGIN}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["tutorial"] == 0
+
+
+async def test_referer_stands_in_for_a_missing_origin(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    token = session["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Referer": f"{ORIGIN}/game"}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 200, response.text
+
+
+async def test_rejected_csrf_request_changes_nothing(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    await http.post(STATE_CHANGING, headers=cookies(session))
+    status = await http.get("/tutorial/status", headers=bearer(session["access_token"]))
+    assert status.json() == {"tutorial": 1}
+
+
+async def test_bearer_request_skips_origin_and_csrf(http: httpx.AsyncClient, session: dict[str, str]) -> None:
+    response = await http.post(STATE_CHANGING, headers=bearer(session["access_token"]))
+    assert response.status_code == 200, response.text
+
+
+async def test_get_requests_need_no_csrf(http: httpx.AsyncClient, session: dict[str, str]) -> None:
+    response = await http.get("/progress", headers=cookies(session))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/csrf-token", "/csrf"])
+async def test_csrf_endpoint_issues_a_token_in_body_cookie_and_header(
+    http: httpx.AsyncClient, path: str
+) -> None:
+    response = await http.get(path)
+    assert response.status_code == 200
+    token = response.json()["csrf_token"]
+    assert token
+    assert isinstance(response.json()["detail"], str)
+    assert response.cookies[CSRF_COOKIE] == token
+    assert response.headers["x-csrf-token"] == token
+
+
+async def test_issued_csrf_token_passes_the_check(http: httpx.AsyncClient, session: dict[str, str]) -> None:
+    token = (await http.get("/csrf-token")).json()["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Origin": ORIGIN}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 200, response.text
