@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, setSessionLostHandler } from './client';
+import { ApiError, api, describeError, setSessionLostHandler } from './client';
 
 interface Call {
   url: string;
@@ -80,5 +80,14 @@ describe('api client', () => {
     const failure = await api.upgradeGlobal('production', 1).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).detail).toBe('Not enough money');
+  });
+});
+
+describe('describeError', () => {
+  it('speaks Korean for known server messages and keeps unknown ones', () => {
+    expect(describeError(new ApiError(400, 'Not enough money'))).toBe('돈이 부족합니다.');
+    expect(describeError(new ApiError(400, '환생이 부족합니다.'))).toBe('환생이 부족합니다.');
+    expect(describeError(new ApiError(429, 'Too many requests'))).toContain('잠시 후');
+    expect(describeError(new TypeError('Failed to fetch'))).toContain('연결');
   });
 });

@@ -238,12 +238,33 @@ export const api = {
     request<GeneratorType>('PATCH', `/admin/generator_types/${index}`, { body: patch }),
 };
 
-/** A Korean sentence for an error, keeping the server's own message. */
+// the server's English messages the player can meet, in the game's language
+const KOREAN: Record<string, string> = {
+  'Not enough money': '돈이 부족합니다.',
+  'Not enough energy': '에너지가 부족합니다.',
+  'Not enough money to demolish': '철거 비용이 부족합니다.',
+  'Not enough money to skip build': '즉시 완성 비용이 부족합니다.',
+  'Not enough money for rebirth': '환생에 필요한 돈이 부족합니다.',
+  'Generator limit reached': '발전기를 더 설치할 수 없습니다. 발전기 최대 개수 업그레이드를 구매하세요.',
+  'Generator already exists in this position': '이미 발전기가 있는 자리입니다.',
+  'Generator not found': '발전기를 찾을 수 없습니다.',
+  'Invalid amount': '판매할 에너지 양이 올바르지 않습니다.',
+  'Invalid username or password': '아이디 또는 비밀번호가 올바르지 않습니다.',
+  'Invalid password': '비밀번호가 올바르지 않습니다.',
+  'Username already exists': '이미 사용 중인 아이디입니다.',
+  'Username must be 3-20 letters, digits or underscores': '아이디는 3~20자의 글자, 숫자, _ 만 쓸 수 있습니다.',
+  'Password must be 8-128 characters with at least one letter and one digit': '비밀번호는 8~128자이며 글자와 숫자를 하나 이상 포함해야 합니다.',
+  'Admin access required': '관리자만 할 수 있습니다.',
+  'Amount must be at most 10000 per request': '한 번에 10000레벨까지만 살 수 있습니다.',
+};
+
+/** A Korean sentence for an error, keeping the server's own message when there is no translation. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 0 || error.status >= 500) return `서버 오류가 발생했습니다. (${error.detail})`;
     if (error.status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
-    return error.detail;
+    if (error.status >= 500) return `서버 오류가 발생했습니다. 잠시 후 다시 시도하세요. (${error.detail})`;
+    if (error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
+    return KOREAN[error.detail] ?? error.detail;
   }
   if (error instanceof DOMException && error.name === 'AbortError') return '요청이 취소되었습니다.';
   if (error instanceof TypeError) return '서버에 연결할 수 없습니다. 네트워크를 확인하세요.';

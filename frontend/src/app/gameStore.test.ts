@@ -112,6 +112,18 @@ describe('GameStore polling', () => {
     store.stopPolling();
   });
 
+  it('polls again at once after an answer that may change every rate', async () => {
+    const store = new GameStore(() => Date.now());
+    const progress = vi.spyOn(api, 'progress').mockImplementation(async () => answer(0, Date.now()));
+    store.startPolling();
+    await vi.advanceTimersByTimeAsync(1500);
+    const before = progress.mock.calls.length;
+    store.acceptAction({ user: { ...template.user, production_bonus: 1, server_time_ms: Date.now() } });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(progress.mock.calls.length).toBe(before + 1);
+    store.stopPolling();
+  });
+
   it('backs off while the server fails', async () => {
     const store = new GameStore(() => Date.now());
     const progress = vi.spyOn(api, 'progress').mockRejectedValue(new TypeError('offline'));

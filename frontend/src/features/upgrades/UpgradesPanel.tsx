@@ -81,7 +81,7 @@ function GlobalUpgradeCard({ upgrade, user }: { upgrade: GlobalUpgrade; user: Us
           구매 <Price value={price} />
         </button>
         <button type="button" onClick={() => void purchase(most)} disabled={busy || most < 1}>
-          최대 구매{most > 0 && ` ×${formatCount(most)}`}
+          최대 구매{most > 0 && ` ×${formatCount(most)} `}
           {most > 0 && <Price value={globalUpgradeCost(upgrade, level, most)} />}
         </button>
       </div>
