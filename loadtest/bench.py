@@ -123,7 +123,8 @@ class Bench:
             self.phase("overload", lambda: self.overload(capacity))
             self.phase("two instances", lambda: self.two_instances(capacity))
             rtt = self.options.delayed_rtt_ms
-            self.phase(f"redis, {rtt:g} ms", lambda: self.mode("redis", rtt, self.options.steps))
+            delayed_steps = self.steps_near(capacity, below=2)  # the rungs far below capacity add nothing
+            self.phase(f"redis, {rtt:g} ms", lambda: self.mode("redis", rtt, delayed_steps))
             self.phase("postgres, 0 ms", lambda: self.mode("postgres", 0, self.options.steps))
             self.phase(f"postgres, {rtt:g} ms", lambda: self.mode("postgres", rtt, [100]))
         finally:
@@ -306,16 +307,22 @@ class Bench:
         finally:
             self.launcher.stop(locust.service)
 
+    def steps_near(self, capacity: Row | None, below: int) -> list[int]:
+        """The steps from `below` rungs under the capacity up (all of them when there is no capacity)."""
+        steps = self.options.steps
+        if capacity is None:
+            return steps
+        under = [n for n, players in enumerate(steps) if players < capacity.players]
+        start = under[-below] if len(under) >= below else 0
+        return steps[start:]
+
     def two_instances(self, capacity: Row | None) -> None:
         second = start_server(self.launcher, self.env, self.ports.api_second, suffix="2")
         nginx = start_nginx(self.launcher, self.ports.nginx, [self.ports.api, self.ports.api_second])
-        steps = self.options.steps
-        below = [s for s in steps if capacity is None or s < capacity.players][-1:] or steps[:1]
-        start = steps.index(below[0])
         try:
             self.ladder(
                 "two instances",
-                steps[start : start + 3],
+                self.steps_near(capacity, below=1)[:3],
                 self.url(self.ports.nginx),
                 more=[*second, nginx],
             )
