@@ -3,6 +3,7 @@
 // → log out. A screenshot of every step goes to test-results/.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenApi, contractProblems } from '../src/api/contract';
 import { API_URL, type Preview, buildClient, launchBrowser, screenshotPath, serverAnswers, startPreview } from './harness';
 
 const SUFFIX: Record<string, number> = { '': 1, K: 1e3, M: 1e6, B: 1e9 };
@@ -52,6 +53,11 @@ describe('Energy Tycoon in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     preview?.stop();
+  });
+
+  it("uses the running server's API as its OpenAPI document describes it", async () => {
+    const document = (await (await fetch(`${API_URL}/openapi.json`)).json()) as OpenApi;
+    expect(contractProblems(document)).toEqual([]);
   });
 
   it('signs up a new player', async () => {

@@ -2,6 +2,7 @@
 // x-csrf-token header (ORIGINAL-RULES.md §13); a 401 is answered by one POST /refresh/access and a retry; a 429 waits
 // for Retry-After.
 import type {
+  AmountRequest,
   AuthResponse,
   Credentials,
   CsrfResponse,
@@ -13,23 +14,29 @@ import type {
   GeneratorType,
   GeneratorTypePatch,
   GeneratorTypesResponse,
+  GeneratorUpgradeRequest,
   GeneratorUpgradeResponse,
   GlobalUpgradeKey,
   Inquiry,
   InquiryDecision,
+  InquiryRequest,
   InquiryType,
   MyRank,
   PlaceRequest,
+  PasswordRequest,
   PlaceResponse,
-  Progress,
+  ProgressAnswer,
   RankCriteria,
   RanksPage,
   RateResponse,
   RebirthInfo,
+  RebirthRequest,
   RebirthResponse,
   RebirthUpgradeKey,
   SkipResponse,
   SpecialKey,
+  StateRequest,
+  StepRequest,
   SupercoinResponse,
   TutorialResponse,
   UpgradeKey,
@@ -184,15 +191,12 @@ async function request<T>(method: Method, path: string, options: SendOptions = {
 }
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal });
-const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body });
-const withUser = async (answer: Promise<User>): Promise<WithUser> => {
-  const user = await answer;
-  return { user, server_time_ms: user.server_time_ms };
-};
+const post = <T, B extends object = object>(path: string, body?: B) => request<T>('POST', path, { body });
+const withUser = async (answer: Promise<User>): Promise<WithUser> => ({ user: await answer });
 const query = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
 async function authenticate(path: '/login' | '/signup', credentials: Credentials): Promise<AuthResponse> {
-  const answer = await post<AuthResponse>(path, credentials);
+  const answer = await post<AuthResponse, Credentials>(path, credentials);
   rememberCsrf(answer.csrf_token);
   return answer;
 }
@@ -201,25 +205,25 @@ export const api = {
   signup: (credentials: Credentials) => authenticate('/signup', credentials),
   login: (credentials: Credentials) => authenticate('/login', credentials),
   logout: () => post<Detail>('/logout'),
-  deleteAccount: (password: string) => post<Detail>('/delete_account', { password }),
+  deleteAccount: (password: string) => post<Detail, PasswordRequest>('/delete_account', { password }),
 
   generatorTypes: (signal?: AbortSignal) => get<GeneratorTypesResponse>('/generator_types', signal),
-  progress: (signal?: AbortSignal) => get<Progress>('/progress', signal),
-  place: (body: PlaceRequest) => post<PlaceResponse>('/progress', body),
+  progress: (signal?: AbortSignal) => get<ProgressAnswer>('/progress', signal),
+  place: (body: PlaceRequest) => post<PlaceResponse, PlaceRequest>('/progress', body),
   demolish: (generatorId: string) => request<DemolishResponse>('DELETE', `/progress/${encodeURIComponent(generatorId)}`),
   setRunning: (generatorId: string, running: boolean) =>
-    post<GeneratorResponse>(`/progress/${encodeURIComponent(generatorId)}/state`, { generator_id: generatorId, running }),
+    post<GeneratorResponse, StateRequest>(`/progress/${encodeURIComponent(generatorId)}/state`, { generator_id: generatorId, running }),
   upgradeGenerator: (generatorId: string, upgrade: UpgradeKey, amount = 1) =>
-    post<GeneratorUpgradeResponse>(`/progress/${encodeURIComponent(generatorId)}/upgrade`, { upgrade, amount }),
+    post<GeneratorUpgradeResponse, GeneratorUpgradeRequest>(`/progress/${encodeURIComponent(generatorId)}/upgrade`, { upgrade, amount }),
   skipBuild: (generatorId: string) => post<SkipResponse>(`/progress/${encodeURIComponent(generatorId)}/build/skip`),
 
-  exchange: (body: ExchangeRequest) => post<ExchangeResponse>('/change/energy2money', body),
+  exchange: (body: ExchangeRequest) => post<ExchangeResponse, ExchangeRequest>('/change/energy2money', body),
   rate: (signal?: AbortSignal) => get<RateResponse>('/change/rate', signal),
 
-  upgradeGlobal: (key: GlobalUpgradeKey, amount: number) => withUser(post<User>(`/upgrade/${key}`, { amount })),
-  upgradeRebirth: (key: RebirthUpgradeKey, amount: number) => withUser(post<User>(`/upgrade/${key}`, { amount })),
+  upgradeGlobal: (key: GlobalUpgradeKey, amount: number) => withUser(post<User, AmountRequest>(`/upgrade/${key}`, { amount })),
+  upgradeRebirth: (key: RebirthUpgradeKey, amount: number) => withUser(post<User, AmountRequest>(`/upgrade/${key}`, { amount })),
   rebirthInfo: (signal?: AbortSignal) => get<RebirthInfo>('/rebirth/info', signal),
-  rebirth: (count: number) => post<RebirthResponse>('/rebirth', { count }),
+  rebirth: (count: number) => post<RebirthResponse, RebirthRequest>('/rebirth', { count }),
   special: (key: SpecialKey) => withUser(post<User>(`/special/${key}`)),
   supercoin: () => post<SupercoinResponse>('/special/award_supercoin'),
 
@@ -227,10 +231,10 @@ export const api = {
   ranks: (criteria: RankCriteria, limit = 100, offset = 0, signal?: AbortSignal) =>
     get<RanksPage>(`/ranks?${query({ criteria, limit, offset })}`, signal),
 
-  tutorialProgress: (step: number) => post<TutorialResponse>('/tutorial/progress', { step }),
+  tutorialProgress: (step: number) => post<TutorialResponse, StepRequest>('/tutorial/progress', { step }),
   tutorialSkip: () => post<TutorialResponse>('/tutorial/skip'),
 
-  createInquiry: (type: InquiryType, content: string) => post<Inquiry>('/inquiries', { type, content }),
+  createInquiry: (type: InquiryType, content: string) => post<Inquiry, InquiryRequest>('/inquiries', { type, content }),
   inquiries: (signal?: AbortSignal) => get<Inquiry[]>('/inquiries', signal),
   acceptInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/accept`),
   rejectInquiry: (inquiryId: string) => post<InquiryDecision>(`/inquiries/${encodeURIComponent(inquiryId)}/reject`),

@@ -69,12 +69,16 @@ export interface Generator {
   rebuild_seconds: number;
 }
 
-/** Answer of GET /progress; the shape the simulation works on. */
-export interface Progress {
-  user_id?: string;
-  server_time_ms: number;
+/** Answer of GET /progress. */
+export interface ProgressAnswer {
+  user_id: string;
   user: User;
   generators: Generator[];
+}
+
+/** The shape the simulation works on: an answer with its server time lifted out of `user`. */
+export interface Progress extends ProgressAnswer {
+  server_time_ms: number;
 }
 
 export interface GeneratorType {
@@ -112,6 +116,38 @@ export interface AuthResponse {
 
 export interface CsrfResponse {
   csrf_token: string;
+  detail: string;
+}
+
+export interface PasswordRequest {
+  password: string;
+}
+
+export interface StateRequest {
+  generator_id: string;
+  running: boolean;
+}
+
+export interface GeneratorUpgradeRequest {
+  upgrade: UpgradeKey;
+  amount: number;
+}
+
+export interface AmountRequest {
+  amount: number;
+}
+
+export interface RebirthRequest {
+  count: number;
+}
+
+export interface StepRequest {
+  step: number;
+}
+
+export interface InquiryRequest {
+  type: InquiryType;
+  content: string;
 }
 
 export interface Detail {
@@ -120,7 +156,6 @@ export interface Detail {
 
 export interface WithUser {
   user: User;
-  server_time_ms?: number;
 }
 
 export interface PlaceRequest {
@@ -166,6 +201,8 @@ export interface ExchangeResponse extends WithUser {
   money_data: number;
   money_high: number;
   rate: number;
+  rate_data: number;
+  rate_high: number;
   gained_data: number;
   gained_high: number;
 }
@@ -231,7 +268,7 @@ export interface RanksPage {
 export interface TutorialResponse {
   tutorial: number;
   user?: User;
-  message?: string;
+  message: string;
 }
 
 export interface Inquiry {

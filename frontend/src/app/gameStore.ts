@@ -1,7 +1,7 @@
 // The client's copy of the server's answer and the clock that moves it forward. The server is the truth: every
 // answer replaces the copy; between answers the rules of docs/api.md extrapolate it for display only.
 import { api } from '../api/client';
-import type { Generator, Progress, User, WithUser } from '../api/types';
+import type { Generator, Progress, ProgressAnswer, User, WithUser } from '../api/types';
 import { type Big, ZERO, compare, fromWire, subtract } from '../game/bignum';
 import { advanceProgress } from '../game/simulation';
 
@@ -25,8 +25,8 @@ export interface LiveView {
 
 type Listener = () => void;
 
-function answerTime(progress: { server_time_ms?: number; user?: User }): number | undefined {
-  return progress.server_time_ms ?? progress.user?.server_time_ms;
+function answerTime(answer: { server_time_ms?: number; user?: User }): number | undefined {
+  return answer.server_time_ms ?? answer.user?.server_time_ms;
 }
 
 export class GameStore {
@@ -79,7 +79,7 @@ export class GameStore {
   }
 
   /** A full GET /progress answer, received `rttMs` after it was asked for. */
-  acceptProgress(progress: Progress, receivedAt: number, rttMs: number): void {
+  acceptProgress(progress: ProgressAnswer | Progress, receivedAt: number, rttMs: number): void {
     const time = answerTime(progress);
     const normalized: Progress = { ...progress, server_time_ms: time ?? Date.now() };
     if (this.anchor && normalized.server_time_ms < this.anchor.progress.server_time_ms) return; // older than what we show
