@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tycoon.auth.csrf import CsrfOriginMiddleware
 from tycoon.auth.endpoints import router as auth_router
+from tycoon.auth.endpoints import session_config
 from tycoon.catalogue.endpoints import router as catalogue_router
 from tycoon.config import Settings, get_settings
 from tycoon.errors import GameError, RateLimited, TooManyRequests
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.session_config = session_config(settings)
     for router in ROUTERS:
         app.include_router(router)
     _add_root(app)

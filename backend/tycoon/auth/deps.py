@@ -36,7 +36,8 @@ async def current_player(request: Request, game: GameDep) -> Player:
         raise NotAuthenticated()
     now = time.time()
     client_ip = request.client.host if request.client else "unknown"
-    found = await game.store.load_for_session(token_hash(token), int(now * 1000), client_ip)
+    digest = token_hash(request.app.state.session_config.secret, token)
+    found = await game.store.load_for_session(digest, int(now * 1000), client_ip)
     if found is None:
         raise InvalidToken()
     principal, loaded = found

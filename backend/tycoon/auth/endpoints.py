@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from tycoon.auth import cookies, passwords, sessions, throttle
 from tycoon.auth import repository as accounts
 from tycoon.auth.deps import CurrentPlayer, GameDep, bearer_token
-from tycoon.auth.sessions import Session, SessionTtl, TokenPair
+from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
 from tycoon.errors import InvalidCredentials, RefreshTokenInvalid, WrongPassword
 from tycoon.game.schemas import MessageOut, UserOut, user_out
@@ -63,8 +63,10 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _ttl(settings: Settings) -> SessionTtl:
-    return SessionTtl(settings.access_token_seconds, settings.refresh_token_seconds)
+def session_config(settings: Settings) -> SessionConfig:
+    return SessionConfig(
+        settings.access_token_seconds, settings.refresh_token_seconds, settings.secret_key.encode()
+    )
 
 
 def _client_ip(request: Request) -> str:
@@ -74,7 +76,9 @@ def _client_ip(request: Request) -> str:
 async def _start_session(
     response: Response, settings: Settings, redis: Redis, player: Player, game: Game
 ) -> AuthOut:
-    pair = await sessions.open_session(redis, _ttl(settings), player.user_id, player.principal.is_admin)
+    pair = await sessions.open_session(
+        redis, session_config(settings), player.user_id, player.principal.is_admin
+    )
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=True)
     return AuthOut(
@@ -153,7 +157,9 @@ async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | 
     """The refresh token from the body, the refresh cookie, or (as the original) the Authorization header."""
     token = (body.refresh_token if body else None) or request.cookies.get(cookies.REFRESH_COOKIE)
     token = token or bearer_token(request)
-    session = await sessions.find_by_refresh(redis, token) if token else None
+    session = (
+        await sessions.find_by_refresh(redis, request.app.state.session_config, token) if token else None
+    )
     if session is None:
         raise RefreshTokenInvalid()
     return session
@@ -167,7 +173,9 @@ async def _rotate(
 ) -> TokensOut:
     if not await sessions.close_session(redis, session):
         raise RefreshTokenInvalid()
-    pair: TokenPair = await sessions.open_session(redis, _ttl(settings), session.user_id, session.is_admin)
+    pair: TokenPair = await sessions.open_session(
+        redis, session_config(settings), session.user_id, session.is_admin
+    )
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=False)
     return TokensOut(
@@ -193,10 +201,12 @@ async def refresh_pair(
 async def logout(request: Request, response: Response, settings: SettingsDep, redis: RedisDep) -> MessageOut:
     """Revokes the session of the refresh token (cookie) or of the access token (Authorization)."""
     refresh = request.cookies.get(cookies.REFRESH_COOKIE)
-    session = await sessions.find_by_refresh(redis, refresh) if refresh else None
+    session = (
+        await sessions.find_by_refresh(redis, request.app.state.session_config, refresh) if refresh else None
+    )
     access = bearer_token(request)
     if session is None and access:
-        session = await sessions.find_by_access(redis, access)
+        session = await sessions.find_by_access(redis, request.app.state.session_config, access)
     if session is None:
         raise RefreshTokenInvalid()
     await sessions.close_session(redis, session)

@@ -8,6 +8,7 @@ role change reaches every device. Shared by all server processes and independent
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -22,9 +23,10 @@ class TokenPair:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionTtl:
+class SessionConfig:
     access_seconds: int
     refresh_seconds: int
+    secret: bytes  # SECRET_KEY: tokens are stored as HMACs, so a copy of Redis alone cannot forge a lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +39,13 @@ class Session:
     refresh_hash: str
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_hash(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
 
 
-async def open_session(redis: Redis, ttl: SessionTtl, user_id: str, is_admin: bool) -> TokenPair:
+async def open_session(redis: Redis, ttl: SessionConfig, user_id: str, is_admin: bool) -> TokenPair:
     pair = TokenPair(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
-    access, refresh = token_hash(pair.access_token), token_hash(pair.refresh_token)
+    access, refresh = token_hash(ttl.secret, pair.access_token), token_hash(ttl.secret, pair.refresh_token)
     principal = f"{user_id}|{int(is_admin)}"
     async with redis.pipeline(transaction=True) as pipe:
         pipe.set(keys.session(access), f"{principal}|{refresh}", ex=ttl.access_seconds)
@@ -54,8 +56,8 @@ async def open_session(redis: Redis, ttl: SessionTtl, user_id: str, is_admin: bo
     return pair
 
 
-async def find_by_refresh(redis: Redis, refresh_token: str) -> Session | None:
-    refresh = token_hash(refresh_token)
+async def find_by_refresh(redis: Redis, config: SessionConfig, refresh_token: str) -> Session | None:
+    refresh = token_hash(config.secret, refresh_token)
     value = await redis.get(keys.refresh(refresh))
     if value is None:
         return None
@@ -63,8 +65,8 @@ async def find_by_refresh(redis: Redis, refresh_token: str) -> Session | None:
     return Session(user_id, admin == "1", access, refresh)
 
 
-async def find_by_access(redis: Redis, access_token: str) -> Session | None:
-    access = token_hash(access_token)
+async def find_by_access(redis: Redis, config: SessionConfig, access_token: str) -> Session | None:
+    access = token_hash(config.secret, access_token)
     value = await redis.get(keys.session(access))
     if value is None:
         return None
