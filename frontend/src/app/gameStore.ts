@@ -2,7 +2,7 @@
 // answer replaces the copy; between answers the rules of docs/api.md extrapolate it for display only.
 import { api } from '../api/client';
 import type { Generator, Progress, ProgressAnswer, User, WithUser } from '../api/types';
-import { type Big, ZERO, compare, fromWire, subtract } from '../game/bignum';
+import { type Big, ZERO, compare, fromWire, max, subtract, toWire } from '../game/bignum';
 import { advanceProgress } from '../game/simulation';
 
 export const POLL_INTERVAL_MS = 1000;
@@ -96,8 +96,10 @@ export class GameStore {
     const ahead = subtract(shown, target.energy);
     if (compare(ahead, ZERO) <= 0) return null;
     const perSecond = fromWire(target.progress.user.production_data ?? 0, target.progress.user.production_high ?? 0);
+    // the wire carries six digits: a difference below its last digit is rounding, not news
+    const wireUnit = fromWire(1, toWire(target.energy).high);
     // within one second's production: hold the number still until the truth catches up; beyond it the truth changed
-    return compare(ahead, perSecond) <= 0 ? { energy: shown } : null;
+    return compare(ahead, max(perSecond, wireUnit)) <= 0 ? { energy: shown } : null;
   }
 
   /** An action's answer: its user replaces ours, its generator replaces or joins the list. */
