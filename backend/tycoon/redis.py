@@ -24,7 +24,7 @@ def create_redis(settings: Settings, *, pool_size: int | None = None) -> Redis:
     return aioredis.Redis(connection_pool=pool)
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:  # async: FastAPI runs sync dependencies in a thread
     client: Redis = request.app.state.redis
     return client
 

@@ -13,7 +13,7 @@ from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated
 from tycoon.game.service import Game, Player
 
 
-def get_game(request: Request) -> Game:
+async def get_game(request: Request) -> Game:  # async: FastAPI runs sync dependencies in a thread
     game: Game = request.app.state.game
     return game
 

@@ -55,7 +55,7 @@ class CsrfOut(BaseModel):
     detail: str
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

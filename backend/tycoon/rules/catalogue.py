@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +32,12 @@ class GeneratorType:
 
     @property
     def type_id(self) -> str:
-        return str(uuid.uuid5(TYPE_ID_NAMESPACE, self.name))
+        return type_id_of(self.name)
+
+
+@functools.lru_cache(maxsize=256)
+def type_id_of(name: str) -> str:
+    return str(uuid.uuid5(TYPE_ID_NAMESPACE, name))
 
 
 class _Row(NamedTuple):

@@ -12,6 +12,7 @@ The explosion cycle has a fixed length, so any interval is a first partial run, 
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass
@@ -70,9 +71,16 @@ def generator_rates(state: PlayerState, generator: GeneratorState, catalogue: Ca
 
 
 def _production(state: PlayerState, generator: GeneratorState, gtype: GeneratorType) -> BigValue:
-    # (1 + 0.1 p)(1 + 0.1 P) in exact decimals; 2^R × 2^M can pass any float.
-    upgrades = Decimal(10 + generator.production_level) * Decimal(10 + state.production_bonus) / 100
-    return gtype.production * upgrades * power(2, state.rebirth_count + state.energy_multiplier)
+    own = Decimal(10 + generator.production_level) / 10
+    return gtype.production * own * _player_multiplier(
+        state.production_bonus, state.rebirth_count + state.energy_multiplier
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _player_multiplier(production_bonus: int, doublings: int) -> BigValue:
+    """(1 + 0.1 P) × 2^(R + M), in exact decimals (2^R × 2^M can pass any float); cached: every request needs it."""
+    return power(2, doublings) * (Decimal(10 + production_bonus) / 10)
 
 
 def _heat_rate(state: PlayerState, generator: GeneratorState, gtype: GeneratorType) -> float:
