@@ -1,6 +1,7 @@
 """gunicorn hooks for `tycoon api` (the command line itself is built in serve.py).
 
-Runs in the gunicorn master: keeps PROMETHEUS_MULTIPROC_DIR clean across restarts and worker replacements.
+Runs in the gunicorn master: logs in the same JSON lines as the workers, and keeps PROMETHEUS_MULTIPROC_DIR
+clean across restarts and worker replacements.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tycoon.config import get_settings
 from tycoon.observability import multiproc
+from tycoon.observability.logging import configure_logging
 
 
 def _metrics_dir() -> str | None:
@@ -16,6 +19,7 @@ def _metrics_dir() -> str | None:
 
 
 def on_starting(server: Any) -> None:
+    configure_logging(get_settings())
     directory = _metrics_dir()
     if directory:
         multiproc.wipe(directory)

@@ -12,13 +12,15 @@ from typing import Any
 
 import orjson
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 from tycoon.config import Settings
 
 STDOUT_FD = 1
 # The per-request line of RequestContextMiddleware replaces these access logs.
 QUIET_LOGGERS = ("uvicorn.access", "gunicorn.access")
+# Chatty at INFO about their own set-up (alembic lists its plugins when /readyz first reads the migrations).
+WARNING_ONLY_LOGGERS = ("alembic",)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -67,7 +69,12 @@ def _dumps_text(event: Any, **_: Any) -> str:
 
 def _route_standard_logging(level: int, shared: list[Processor], renderer: Processor) -> None:
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.stdlib.ExtraAdder()],
+        foreign_pre_chain=[
+            *shared,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.ExtraAdder(),
+            _drop_terminal_colours,
+        ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = StdoutLineHandler()
@@ -81,6 +88,13 @@ def _route_standard_logging(level: int, shared: list[Processor], renderer: Proce
     for name in QUIET_LOGGERS:
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = False
+    for name in WARNING_ONLY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
+def _drop_terminal_colours(logger: Any, method: str, event: EventDict) -> EventDict:
+    event.pop("color_message", None)  # uvicorn's copy of the message with ANSI colours
+    return event
 
 
 def write_line(line: bytes) -> None:
