@@ -95,8 +95,12 @@ function GameScreen() {
   const [placingTypeId, setPlacingTypeId] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!placingTypeId) return;
-    const cancel = (event: KeyboardEvent) => event.key === 'Escape' && setPlacingTypeId(null);
+    // Escape cancels a placement first, then closes the selected generator (a dialog handles its own Escape)
+    const cancel = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+      if (placingTypeId) setPlacingTypeId(null);
+      else setSelectedId(null);
+    };
     document.addEventListener('keydown', cancel);
     return () => document.removeEventListener('keydown', cancel);
   }, [placingTypeId]);
