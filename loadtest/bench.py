@@ -104,7 +104,9 @@ class Bench:
             "modes": {},
             "errors": [],
             "skipped": [],
+            "notes": [],
         }
+        self.current = ("redis", 0.0)  # the game server's state store and database round trip
         self.core: list[Service] = []  # postgres, redis
         self.game: list[Service] = []  # api, worker, scheduler
         self.extra: list[Service] = []  # second api, nginx, delay proxy
@@ -140,6 +142,7 @@ class Bench:
             return None
         print(f"--- {name} ({time.monotonic() - self.started:.0f} s)", flush=True)
         try:
+            self.revive_game(name)
             return work()
         except Exception as error:  # one phase failing must not lose the others' results
             self.results["errors"].append(
@@ -149,6 +152,12 @@ class Bench:
             return None
         finally:
             self.save()
+
+    def revive_game(self, phase: str) -> None:
+        if self.game and not all(s.alive() for s in self.game):
+            dead = ", ".join(s.name for s in self.game if not s.alive())
+            self.results["notes"].append(f"before {phase}: {dead} had exited; server restarted")
+            self.restart_game(*self.current)
 
     def save(self) -> None:
         path = self.options.workdir / "results.json"
@@ -197,6 +206,7 @@ class Bench:
             pg_port = self.ports.postgres_delayed
         self.env = self.server_env(store, pg_port)
         self.game = start_server(self.launcher, self.env, self.ports.api)
+        self.current = (store, rtt_ms)
 
     # measuring ----------------------------------------------------------------------------------------------
     def probe(self, histogram_dir: Path | None = None, more: Sequence[Service] = ()) -> Probe:
@@ -236,17 +246,22 @@ class Bench:
         more: Sequence[Service] = (),
     ) -> dict[str, Any]:
         probe = self.probe(more=more)
-        before = probe.sample()
+        before, wrk_before = probe.sample(), children_cpu_seconds()
         result = run_wrk(url, self.options.wrk_connections, self.options.wrk_seconds, headers)
-        after = probe.sample()
-        cpu = sum(after.cpu.get(g, 0.0) - before.cpu.get(g, 0.0) for g in groups)
-        redis_calls = sum(after.redis_calls.values()) - sum(before.redis_calls.values()) - 2
+        after, wrk_cpu = probe.sample(), children_cpu_seconds() - wrk_before
+        seconds = after.at - before.at
+        used = {g: after.cpu.get(g, 0.0) - before.cpu.get(g, 0.0) for g in after.cpu}
+        redis_calls = sum(
+            n - before.redis_calls.get(k, 0) for k, n in after.redis_calls.items() if k != "info"
+        )
         print(f"    {label}: {result.rate:.0f} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
         return {
             "label": label, "connections": self.options.wrk_connections, **asdict(result), "rate": result.rate,
-            "cpu_ms_per_request": 1000 * cpu / result.requests if result.requests else None,
-            "redis_per_request": redis_calls / result.requests if result.requests else None,
+            "cpu_ms_per_request": 1000 * sum(used.get(g, 0.0) for g in groups) / max(1, result.requests),
+            "redis_per_request": redis_calls / max(1, result.requests),
             "pg_per_request": (after.pg_statements - before.pg_statements) / max(1, result.requests),
+            "wrk_cores": wrk_cpu / seconds,
+            "other_cores": (after.machine_busy - before.machine_busy - sum(used.values()) - wrk_cpu) / seconds,
         }  # fmt: skip
 
     def ladder(
@@ -260,7 +275,7 @@ class Bench:
                 if time.monotonic() - self.started > self.options.budget_seconds:
                     self.results["skipped"].append(f"{label}: {players} players and up")
                     break
-                rows.append(self.step(locust, label, players, more))
+                rows.append(self.step_watched(locust, label, players, more))
                 saved.append(rows[-1].to_json())
                 self.save()
                 if not rows[-1].passed():
@@ -292,6 +307,20 @@ class Bench:
             f"{result.cpu_ms_per_request:.2f} ms CPU/request -> {'ok' if result.passed() else 'LIMIT'}",
             flush=True,
         )
+        return result
+
+    def step_watched(self, locust: LocustRun, label: str, players: int, more: Sequence[Service]) -> Row:
+        """A step, repeated once on a fresh server if a game process exited meanwhile (it happens when
+        something else on the machine kills processes by name): the row must measure the server, not that."""
+        result = self.step(locust, label, players, more)
+        if dead := [s.name for s in [*self.core, *self.game, *more] if not s.alive()]:
+            note = f"{label}, {players} players: {', '.join(dead)} exited during the step"
+            if not all(s.alive() for s in [*self.core, *more]):
+                raise RuntimeError(note)
+            self.results["notes"].append(note + "; server restarted and the step repeated")
+            print(f"!!! {note}: restarting the server and repeating the step", flush=True)
+            self.restart_game(*self.current)
+            result = self.step(locust, label, players, more)
         return result
 
     def mode(self, store: str, rtt_ms: float, steps: list[int]) -> Row | None:
@@ -364,6 +393,12 @@ def ensure_tools() -> None:
         if any(not shutil.which(tool) for tool in missing):
             subprocess.run(["apt-get", "update"], check=True, capture_output=True)
             subprocess.run(["apt-get", "install", "-y", *missing], check=True, capture_output=True)
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (wrk runs as one)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def raise_file_limit() -> None:

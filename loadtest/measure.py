@@ -35,6 +35,7 @@ class Sample:
     pg_statements: int
     pg_transactions: int
     recording: Recording
+    machine_busy: float  # CPU seconds of every process on the machine
 
 
 @dataclass
@@ -54,7 +55,10 @@ class Probe:
         memory = {name: procs.memory_bytes(pids, stats) for name, pids in self.groups.items()}
         statements, transactions = self._pg_counters()
         recording = read_snapshots(self.histogram_dir, at) if self.histogram_dir else Recording()
-        return Sample(at, cpu, memory, self._redis_calls(), statements, transactions, recording)
+        redis_calls = self._redis_calls()
+        return Sample(
+            at, cpu, memory, redis_calls, statements, transactions, recording, procs.machine_busy_seconds()
+        )
 
     def _redis_calls(self) -> dict[str, int]:
         info = redis.Redis(port=self.redis_port, db=0).info("commandstats")
@@ -81,6 +85,9 @@ class Row:
     served_p99_ms: float
     server_cpu_seconds: float
     cpu_cores: dict[str, float]
+    other_cores: (
+        float  # CPU used meanwhile by processes the benchmark did not start (other work on the machine)
+    )
     pg_statements: int
     pg_transactions: int
     redis_commands: int
@@ -138,6 +145,7 @@ def row(label: str, players: int, start: Sample, end: Sample) -> Row:
         served_p99_ms=recording.histogram([OK]).percentile(0.99),
         server_cpu_seconds=sum(cpu.get(name, 0.0) for name in SERVER_GROUPS),
         cpu_cores={name: used / seconds for name, used in cpu.items()},
+        other_cores=(end.machine_busy - start.machine_busy - sum(cpu.values())) / seconds,
         pg_statements=end.pg_statements - start.pg_statements,
         pg_transactions=end.pg_transactions - start.pg_transactions,
         redis_commands=sum(n for n in redis_calls.values() if n > 0),

@@ -84,3 +84,10 @@ def _pss(pid: int) -> int:
 
 def pids(roots: Iterable[int], stats: dict[int, Stat] | None = None) -> set[int]:
     return tree(roots, stats if stats is not None else all_stats())
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by everything on the machine (all cores), from the first line of /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / TICKS

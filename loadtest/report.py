@@ -53,7 +53,7 @@ def markdown(results: dict[str, Any], png: str) -> str:
     if "overload" in results:
         parts.append(overload_section(results["overload"]))
     parts.append(method())
-    if results["errors"] or results["skipped"]:
+    if results["errors"] or results["skipped"] or results.get("notes"):
         parts.append(problems(results))
     if NOTES.exists():
         parts.append(NOTES.read_text())
@@ -145,15 +145,16 @@ def reference_table(results: dict[str, Any]) -> str:
         f"wrk with {refs[0]['connections'] if refs else '–'} connections, 2 threads. CPU per request counts the "
         "app's processes (plus Redis for `/redis`, plus every server process for `/progress`).", "",
         "| endpoint | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/request | req/s vs `/redis` "
-        "| CPU vs `/hello` |",
-        "|---|---|---|---|---|---|---|---|",
+        "| CPU vs `/hello` | wrk cores | other cores |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for ref in refs:
         rate_ratio = ref["rate"] / redis_get["rate"] if redis_get else None
         cpu_ratio = ref["cpu_ms_per_request"] / hello["cpu_ms_per_request"] if hello else None
         lines.append(
             f"| {ref['label']} | {ref['rate']:,.0f} | {fmt(ref['p50_ms'], 2)} | {fmt(ref['p99_ms'], 2)} | "
-            f"{ref['non_2xx']:,} | {fmt(ref['cpu_ms_per_request'], 3)} | {fmt(rate_ratio, 2)} | {fmt(cpu_ratio, 2)} |"
+            f"{ref['non_2xx']:,} | {fmt(ref['cpu_ms_per_request'], 3)} | {fmt(rate_ratio, 2)} | {fmt(cpu_ratio, 2)} | "
+            f"{fmt(ref.get('wrk_cores'), 2)} | {fmt(ref.get('other_cores'), 2)} |"
         )
     return "\n".join(lines)
 
@@ -163,8 +164,8 @@ def mode_section(results: dict[str, Any], mode: str, rows: list[dict[str, Any]])
     lines = [
         f"## Players stepped up: {mode}", "",
         "| players | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | × `/hello` | PG stmts/req | "
-        "PG xacts/req | Redis cmds/req | server cores | Locust cores | |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "PG xacts/req | Redis cmds/req | server cores | Locust cores | other cores | |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for r in rows:
         cores = sum(v for k, v in r["cpu_cores"].items() if k not in ("locust", "wrk", "delayproxy"))
@@ -173,7 +174,8 @@ def mode_section(results: dict[str, Any], mode: str, rows: list[dict[str, Any]])
             f"{100 * r['error_rate']:.2f} % | {fmt(r['cpu_ms_per_request'], 3)} | "
             f"{fmt(r['cpu_ms_per_request'] / hello if hello else None, 2)} | {fmt(r['pg_per_request'], 4)} | "
             f"{fmt(r['pg_transactions'] / max(1, r['requests']), 4)} | {fmt(r['redis_per_request'], 2)} | "
-            f"{cores:.2f} | {r['cpu_cores'].get('locust', 0):.2f} | {'ok' if r['passed'] else 'limit'} |"
+            f"{cores:.2f} | {r['cpu_cores'].get('locust', 0):.2f} | {r.get('other_cores', 0):.2f} | "
+            f"{'ok' if r['passed'] else 'limit'} |"
         )
     if mode == "two instances":
         lines += ["", "Two API process groups (each with the same worker count) on two ports behind nginx on the "
@@ -251,9 +253,10 @@ def method() -> str:
 
 
 def problems(results: dict[str, Any]) -> str:
-    lines = ["## Not measured in this run", ""]
+    lines = ["## Incidents in this run", ""]
     lines += [f"* {error['phase']}: failed with `{error['error']}`" for error in results["errors"]]
     lines += [f"* {name}: skipped (over the time budget)" for name in results["skipped"]]
+    lines += [f"* {note}" for note in results.get("notes", [])]
     return "\n".join(lines)
 
 
