@@ -293,7 +293,9 @@ class Bench:
         )  # fmt: skip
 
     def step(self, locust: LocustRun, label: str, players: int, more: Sequence[Service] = ()) -> Row:
+        signing_up = time.monotonic()
         added = self.accounts.ensure(players)
+        signing_up = time.monotonic() - signing_up
         locust.swarm(players, self.options.spawn_rate)
         locust.wait_spawned(players, timeout=60 + players / self.options.spawn_rate)
         time.sleep(self.options.settle)
@@ -302,8 +304,8 @@ class Bench:
         time.sleep(self.options.window)
         result = row(label, players, start, probe.sample())
         print(
-            f"    {players} players (+{added} accounts): {result.rate:.0f} req/s, p50 {result.p50_ms:.1f} "
-            f"p99 {result.p99_ms:.1f} ms, errors {100 * result.error_rate:.2f} %, "
+            f"    {players} players (+{added} accounts in {signing_up:.0f} s): {result.rate:.0f} req/s, "
+            f"p50 {result.p50_ms:.1f} p99 {result.p99_ms:.1f} ms, errors {100 * result.error_rate:.2f} %, "
             f"{result.cpu_ms_per_request:.2f} ms CPU/request -> {'ok' if result.passed() else 'LIMIT'}",
             flush=True,
         )
