@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,9 +12,12 @@ from typing import Any, cast
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from tests.conftest import Api, grant, http_client, rewind
+from tests.conftest import Api, grant, http_client, make_settings, rewind
+from tycoon.app import create_app
+from tycoon.config import StateStoreKind
 
 ACCESS_COOKIE = "ec9db4eab1b820ebb3b5ed98b8ed9994ed9598eb8ba4eb8b88"
 REFRESH_COOKIE = "yeCuXMndsYC3kMnAPw__"
@@ -26,6 +30,31 @@ PLANT = 0  # cost 10, 1/s, build 3 s, heat 0
 SOLAR = 1  # cost 250, 2.6/s, build 4 s, heat 1/s, tolerance 10
 WIND = 2  # cost 1000, 6.8/s, build 6 s
 ONSHORE = 4  # cost 12 000, 54/s, build 13 s
+
+
+class Clock:
+    """The server's wall clock, moved forward: unlike `rewind`, this is a real absence (no request meanwhile)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = 0.0
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda: real() + self.offset)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture(scope="module", params=list(StateStoreKind))
+async def short_cap_app(request: pytest.FixtureRequest) -> AsyncIterator[FastAPI]:
+    """An app whose players produce at most 60 s while away."""
+    app = create_app(make_settings(state_store=request.param, offline_cap_seconds=60))
+    async with LifespanManager(app):
+        yield app
 
 
 @pytest.fixture
@@ -59,6 +88,19 @@ async def another_player(app: FastAPI, username: str | None = None) -> AsyncIter
     async with http_client(app) as http:
         player = Api(http)
         await player.signup(username)
+        yield player
+
+
+@pytest.fixture
+async def admin(app: FastAPI) -> AsyncIterator[Api]:
+    """A player granted the admin role (as `tycoon grant-admin` does), logged in again to carry it."""
+    from tycoon.auth import repository
+
+    async with another_player(app) as player:
+        await repository.set_admin(app.state.engine, player.user["username"], True)
+        response = await login(player.http, player.user["username"])
+        assert response.status_code == 200, response.text
+        player.token = response.json()["access_token"]
         yield player
 
 

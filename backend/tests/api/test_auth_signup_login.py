@@ -93,8 +93,8 @@ async def test_signup_accepts_unicode_letters_digits_and_underscore(api: Api) ->
 
 @pytest.mark.parametrize(
     "username",
-    ["ab", "a" * 21, "has space", "bad-dash", "semi;colon", "<script>", ""],
-    ids=["too-short", "too-long", "space", "dash", "semicolon", "markup", "empty"],
+    ["ab", "a" * 21, "has space", "bad-dash", "semi;colon", "<script>", "", "name\n", "tab\tname"],
+    ids=["too-short", "too-long", "space", "dash", "semicolon", "markup", "empty", "trailing-newline", "tab"],
 )
 async def test_signup_rejects_bad_usernames(api: Api, username: str) -> None:
     response = await api.http.post("/signup", json={"username": username, "password": PASSWORD})

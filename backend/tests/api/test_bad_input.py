@@ -1,0 +1,114 @@
+"""Bad input is a 4xx that changes nothing, never a 500 (issue 2, The API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import place, progress
+from tests.conftest import Api
+
+HUGE = 10**30
+
+BAD_BODIES: list[tuple[str, Any]] = [
+    ("/change/energy2money", {"amount_data": "abc", "amount_high": 0}),
+    ("/change/energy2money", {"amount_data": 1000, "amount_high": HUGE}),
+    ("/change/energy2money", {"amount_data": HUGE, "amount_high": 0}),
+    ("/change/energy2money", {"amount_data": 1.5, "amount_high": 0}),
+    ("/change/energy2money", {"amount_data": None, "amount_high": None}),
+    ("/change/energy2money", [1, 2]),
+    ("/progress", {"generator_type_id": "x", "x_position": HUGE, "world_position": 0}),
+    ("/progress", {"generator_type_id": {}, "x_position": 1}),
+    ("/progress", {"x_position": 1}),
+    ("/upgrade/production", {"amount": HUGE}),
+    ("/upgrade/production", {"amount": "many"}),
+    ("/upgrade/bulk", {"upgrades": "all"}),
+    ("/upgrade/bulk", {"upgrades": [{"endpoint": "production", "amount": HUGE}]}),
+    ("/generators/bulk-upgrade", {"upgrades": [{"generator_id": 5, "key": [], "amount": 1}]}),
+    ("/rebirth", {"count": HUGE}),
+    ("/rebirth", {"count": "two"}),
+    ("/tutorial/progress", {"step": HUGE}),
+    ("/tutorial/progress", {"step": "eleven"}),
+    ("/inquiries", {"type": "bug", "content": 5}),
+    ("/inquiries", {"type": None, "content": "x"}),
+    ("/progress/autosave", {"generators": "all"}),
+    ("/progress/autosave", {"money_data": HUGE, "money_high": HUGE}),
+    ("/progress/autosave", {"supercoin": -1}),
+    ("/signup", {"username": ["a"], "password": 5}),
+    ("/login", {"username": None, "password": None}),
+    ("/delete_account", {"password": 12345678}),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"), BAD_BODIES, ids=[f"{p}-{i}" for i, (p, _) in enumerate(BAD_BODIES)]
+)
+async def test_malformed_body_is_4xx(api: Api, path: str, body: Any) -> None:
+    before = (await progress(api))["user"]
+    response = await api.post(path, body)
+    assert 400 <= response.status_code < 500, response.text
+    assert "detail" in response.json()
+    after = (await progress(api))["user"]
+    assert {k: after[k] for k in ("money_data", "money_high", "supercoin", "tutorial", "rebirth_count")} == {
+        k: before[k] for k in ("money_data", "money_high", "supercoin", "tutorial", "rebirth_count")
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/upgrade/production", "/progress", "/change/energy2money", "/tutorial/progress"]
+)
+async def test_non_json_body_is_4xx(api: Api, path: str) -> None:
+    headers = {**api.headers, "Content-Type": "application/json"}
+    response = await api.http.post(path, content=b"{not json", headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+
+
+async def test_huge_amount_high_is_422(api: Api) -> None:
+    response = await api.post("/change/energy2money", {"amount_data": 1000, "amount_high": HUGE})
+    assert response.status_code == 422
+
+
+async def test_huge_x_position_is_4xx_and_places_nothing(api: Api) -> None:
+    body = {"generator_type_id": await api.type_id(), "x_position": HUGE, "world_position": 0}
+    response = await api.post("/progress", body)
+    assert 400 <= response.status_code < 500
+    assert (await progress(api))["generators"] == []
+
+
+async def test_huge_world_position_is_4xx(api: Api) -> None:
+    body = {"generator_type_id": await api.type_id(), "x_position": 1, "world_position": -HUGE}
+    response = await api.post("/progress", body)
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("generator_id", ["x" * 5000, "%00", "../../etc", "🔥"])
+async def test_odd_generator_ids_are_4xx(api: Api, generator_id: str) -> None:
+    await place(api)
+    for response in (
+        await api.post(f"/progress/{generator_id}/state", {"running": False}),
+        await api.post(f"/progress/{generator_id}/upgrade", {"upgrade": "production", "amount": 1}),
+        await api.post(f"/progress/{generator_id}/build/skip"),
+        await api.delete(f"/progress/{generator_id}"),
+    ):
+        assert 400 <= response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("params", [{"limit": HUGE}, {"offset": HUGE}, {"criteria": "x" * 10_000}])
+async def test_odd_rank_queries_are_not_500(api: Api, params: dict[str, Any]) -> None:
+    response = await api.get("/ranks", params=params)
+    assert response.status_code < 500
+
+
+async def test_state_with_wrong_types_is_422(api: Api) -> None:
+    generator = await place(api)
+    response = await api.post(
+        f"/progress/{generator['generator_id']}/state", {"running": "maybe", "heat": "hot"}
+    )
+    assert response.status_code == 422
+
+
+async def test_errors_are_json_with_detail(api: Api) -> None:
+    response = await api.get("/no/such/path")
+    assert response.status_code == 404
+    assert "detail" in response.json()

@@ -1,0 +1,115 @@
+"""GET /generator_types with ETag, and the admin edit of a type (ORIGINAL-RULES §3, §12; docs/api.md)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api
+
+EDITED = 44  # the divine engine: no test can afford it, so editing it disturbs no other test
+TYPE_FIELDS = {"id", "name", "cost_data", "cost_high", "description", "index", "energy_data", "energy_high",
+               "install_seconds", "heat", "tolerance", "size", "image"}  # fmt: skip
+
+
+async def catalogue(api: Api) -> dict[str, Any]:
+    response = await api.http.get("/generator_types")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+async def restored(api: Api, admin: Api) -> AsyncIterator[dict[str, Any]]:
+    """Type #EDITED as it was; put back after the test."""
+    original: dict[str, Any] = (await catalogue(api))["types"][EDITED]
+    yield original
+    fields = ("cost_data", "cost_high", "energy_data", "energy_high", "install_seconds", "heat", "tolerance")
+    back = {name: original[name] for name in (*fields, "description")}
+    assert (
+        await admin.http.patch(f"/admin/generator_types/{EDITED}", json=back, headers=admin.headers)
+    ).is_success
+
+
+async def test_catalogue_lists_the_45_types(api: Api) -> None:
+    body = await catalogue(api)
+    assert len(body["types"]) == len(body["generator_types"]) == 45
+    assert [row["index"] for row in body["types"]] == list(range(45))
+    assert body["types"][0].keys() >= TYPE_FIELDS
+
+
+async def test_catalogue_numbers_match_the_original(api: Api) -> None:
+    types = (await catalogue(api))["types"]
+    plant, divine = types[0], types[44]
+    assert (plant["name"], plant["cost_data"], plant["cost_high"]) == ("식물 광합성 전지", 10000, 0)
+    assert (plant["energy_data"], plant["install_seconds"], plant["image"]) == (1000, 3, 1)
+    assert (divine["cost_data"], divine["cost_high"], divine["install_seconds"]) == (100000, 1250000, 890)
+    assert (types[1]["heat"], types[1]["tolerance"]) == (1, 10)
+
+
+async def test_generator_types_carry_their_id_under_both_names(api: Api) -> None:
+    body = await catalogue(api)
+    assert [row["id"] for row in body["types"]] == [
+        row["generator_type_id"] for row in body["generator_types"]
+    ]
+
+
+async def test_catalogue_sends_an_etag(api: Api) -> None:
+    response = await api.http.get("/generator_types")
+    assert response.headers["ETag"]
+
+
+async def test_if_none_match_with_the_etag_is_304(api: Api) -> None:
+    etag = (await api.http.get("/generator_types")).headers["ETag"]
+    response = await api.http.get("/generator_types", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+async def test_if_none_match_with_another_etag_is_200(api: Api) -> None:
+    response = await api.http.get("/generator_types", headers={"If-None-Match": '"stale"'})
+    assert response.status_code == 200
+
+
+async def test_edit_as_a_player_is_403(api: Api) -> None:
+    response = await api.http.patch(f"/admin/generator_types/{EDITED}", json={"heat": 1}, headers=api.headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Admin access required"}
+
+
+async def test_edit_with_an_invalid_token_is_401(api: Api) -> None:
+    response = await api.http.patch(
+        f"/admin/generator_types/{EDITED}", json={"heat": 1}, headers={"Authorization": "Bearer nope"}
+    )
+    assert response.status_code == 401
+
+
+async def test_admin_edit_changes_the_catalogue_and_its_etag(
+    api: Api, admin: Api, restored: dict[str, Any]
+) -> None:
+    old_etag = (await api.http.get("/generator_types")).headers["ETag"]
+    patch = {"description": "edited by a test", "cost_data": 200000, "heat": 26000}
+    response = await admin.http.patch(f"/admin/generator_types/{EDITED}", json=patch, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    after = await api.http.get("/generator_types")
+    assert after.headers["ETag"] != old_etag
+    edited = after.json()["types"][EDITED]
+    assert (edited["description"], edited["cost_data"], edited["heat"]) == ("edited by a test", 200000, 26000)
+    assert edited["cost_high"] == restored["cost_high"]
+    stale = await api.http.get("/generator_types", headers={"If-None-Match": old_etag})
+    assert stale.status_code == 200
+
+
+async def test_edit_of_an_unknown_index_is_404(admin: Api) -> None:
+    response = await admin.http.patch("/admin/generator_types/45", json={"heat": 1}, headers=admin.headers)
+    assert response.status_code == 404
+
+
+async def test_edit_with_bad_numbers_is_4xx_and_changes_nothing(api: Api, admin: Api) -> None:
+    before = await api.http.get("/generator_types")
+    for bad in ({"install_seconds": -5}, {"heat": "hot"}, {"cost_high": 10**30}):
+        response = await admin.http.patch(f"/admin/generator_types/{EDITED}", json=bad, headers=admin.headers)
+        assert 400 <= response.status_code < 500, bad
+    assert (await api.http.get("/generator_types")).headers["ETag"] == before.headers["ETag"]

@@ -1,0 +1,111 @@
+"""Inquiries and the admin role (ORIGINAL-RULES §11; issue 2 decision 7)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.api.conftest import user_of
+from tests.conftest import Api
+
+
+async def create(api: Api, kind: str = "bug", content: str = "my turbine vanished") -> dict[str, object]:
+    response = await api.post("/inquiries", {"type": kind, "content": content})
+    assert response.status_code == 200, response.text
+    inquiry: dict[str, object] = response.json()
+    return inquiry
+
+
+@pytest.mark.parametrize("kind", ["bug", "vulnerability", "proposal", "other"])
+async def test_create_inquiry(api: Api, kind: str) -> None:
+    inquiry = await create(api, kind, "내용")
+    assert inquiry["type"] == kind
+    assert inquiry["content"] == "내용"
+    assert inquiry["user_id"] == api.user["user_id"]
+    assert inquiry["username"] == api.user["username"]
+    assert isinstance(inquiry["inquiry_id"], str)
+    assert isinstance(inquiry["created_at"], int)
+
+
+async def test_create_inquiry_with_a_bad_type_is_400(api: Api) -> None:
+    response = await api.post("/inquiries", {"type": "complaint", "content": "x"})
+    assert response.status_code == 400
+
+
+async def test_create_inquiry_without_content_is_4xx(api: Api) -> None:
+    response = await api.post("/inquiries", {"type": "bug"})
+    assert 400 <= response.status_code < 500
+
+
+async def test_list_as_a_player_is_403(api: Api) -> None:
+    response = await api.get("/inquiries")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Admin access required"}
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+async def test_decide_as_a_player_is_403(api: Api, action: str) -> None:
+    inquiry = await create(api)
+    response = await api.post(f"/inquiries/{inquiry['inquiry_id']}/{action}")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Admin access required"}
+
+
+async def test_admin_flag_is_on_the_admins_user(admin: Api) -> None:
+    assert (await user_of(admin))["is_admin"] is True
+
+
+async def test_player_is_not_admin(api: Api) -> None:
+    assert (await user_of(api))["is_admin"] is False
+
+
+async def test_admin_lists_inquiries_newest_first(api: Api, admin: Api) -> None:
+    first, second = await create(api, content="first"), await create(api, content="second")
+    response = await admin.get("/inquiries")
+    assert response.status_code == 200, response.text
+    mine = [row["inquiry_id"] for row in response.json() if row["user_id"] == api.user["user_id"]]
+    assert mine == [second["inquiry_id"], first["inquiry_id"]]
+
+
+async def test_accept_gives_the_author_a_supercoin_and_removes_it(api: Api, admin: Api) -> None:
+    inquiry = await create(api)
+    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "accepted", "user_id": api.user["user_id"]}
+    assert (await user_of(api))["supercoin"] == 1
+    listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
+    assert inquiry["inquiry_id"] not in listed
+
+
+async def test_reject_removes_it_without_reward(api: Api, admin: Api) -> None:
+    inquiry = await create(api)
+    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/reject")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "rejected", "user_id": api.user["user_id"]}
+    assert (await user_of(api))["supercoin"] == 0
+    listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
+    assert inquiry["inquiry_id"] not in listed
+
+
+async def test_an_inquiry_is_decided_once(api: Api, admin: Api) -> None:
+    inquiry = await create(api)
+    await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    again = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    assert again.status_code == 404
+    assert (await user_of(api))["supercoin"] == 1
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+async def test_decide_unknown_inquiry_is_404(admin: Api, action: str) -> None:
+    response = await admin.post(f"/inquiries/{uuid.uuid4()}/{action}")
+    assert response.status_code == 404
+
+
+async def test_accept_for_a_deleted_author_still_removes_it(api: Api, admin: Api) -> None:
+    inquiry = await create(api)
+    await api.post("/delete_account", {"password": "password1"})
+    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    assert response.status_code in (200, 404)
+    listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
+    assert inquiry["inquiry_id"] not in listed
