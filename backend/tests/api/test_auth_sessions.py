@@ -248,3 +248,18 @@ async def test_delete_account_without_a_token_is_401(app: FastAPI) -> None:
     async with bare_client(app) as http:
         response = await http.post("/delete_account", json={"password": PASSWORD})
     assert response.status_code in (401, 403)
+
+
+async def test_delete_account_clears_the_cookies(app: FastAPI) -> None:
+    async with another_player(app) as player:
+        response = await player.post("/delete_account", {"password": PASSWORD})
+        assert response.status_code == 200, response.text
+        assert ACCESS_COOKIE not in player.http.cookies
+        assert REFRESH_COOKIE not in player.http.cookies
+
+
+async def test_deleted_account_leaves_the_rankings(api: Api) -> None:
+    total = (await api.get("/ranks", params={"limit": 1})).json()["total"]
+    async with another_player(app_of(api)) as player:
+        await player.post("/delete_account", {"password": PASSWORD})
+    assert (await api.get("/ranks", params={"limit": 1})).json()["total"] == total

@@ -11,6 +11,7 @@ from tests.api.conftest import (
     PASSWORD,
     REFRESH_COOKIE,
     TRAP_COOKIE,
+    Clock,
     bare_client,
     bearer,
     login,
@@ -187,3 +188,30 @@ async def test_backoff_is_per_username(api: Api) -> None:
     await login(api.http, new_username())
     response = await login(api.http, api.user["username"])
     assert response.status_code == 200
+
+
+async def test_session_cookies_are_http_only_and_the_csrf_cookies_readable(app: FastAPI) -> None:
+    async with bare_client(app) as http:
+        response = await http.post("/signup", json={"username": new_username(), "password": PASSWORD})
+    set_cookies = {line.split("=", 1)[0]: line.lower() for line in response.headers.get_list("set-cookie")}
+    for name in (ACCESS_COOKIE, REFRESH_COOKIE):
+        assert "httponly" in set_cookies[name]
+        assert "path=/" in set_cookies[name]
+    for name in (TRAP_COOKIE, CSRF_COOKIE):
+        assert "httponly" not in set_cookies[name]
+
+
+async def test_backoff_ends_after_its_cooldown(api: Api, clock: Clock) -> None:
+    await login(api.http, api.user["username"], "wrongpass9")
+    clock.advance(2.5)  # 2^1 s after one failure
+    assert (await login(api.http, api.user["username"])).status_code == 200
+
+
+async def test_successful_login_resets_the_backoff(api: Api, clock: Clock) -> None:
+    for _ in range(3):
+        await login(api.http, api.user["username"], "wrongpass9")
+        clock.advance(10)
+    assert (await login(api.http, api.user["username"])).status_code == 200
+    assert (await login(api.http, api.user["username"], "wrongpass9")).status_code == 401
+    clock.advance(2.5)
+    assert (await login(api.http, api.user["username"])).status_code == 200

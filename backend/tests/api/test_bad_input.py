@@ -112,3 +112,8 @@ async def test_errors_are_json_with_detail(api: Api) -> None:
     response = await api.get("/no/such/path")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+async def test_very_long_inquiry_is_not_500(api: Api) -> None:
+    response = await api.post("/inquiries", {"type": "other", "content": "가" * 200_000})
+    assert response.status_code < 500

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.api.conftest import app_of
+from tests.conftest import Api, grant
 
 EDITED = 44  # the divine engine: no test can afford it, so editing it disturbs no other test
 TYPE_FIELDS = {"id", "name", "cost_data", "cost_high", "description", "index", "energy_data", "energy_high",
@@ -113,3 +114,16 @@ async def test_edit_with_bad_numbers_is_4xx_and_changes_nothing(api: Api, admin:
         response = await admin.http.patch(f"/admin/generator_types/{EDITED}", json=bad, headers=admin.headers)
         assert 400 <= response.status_code < 500, bad
     assert (await api.http.get("/generator_types")).headers["ETag"] == before.headers["ETag"]
+
+
+async def test_admin_edit_applies_to_new_placements(api: Api, admin: Api, restored: dict[str, Any]) -> None:
+    patch = {"cost_data": 20000, "cost_high": 0, "install_seconds": 1}  # the divine engine for 20 money
+    assert (
+        await admin.http.patch(f"/admin/generator_types/{EDITED}", json=patch, headers=admin.headers)
+    ).is_success
+    await grant(app_of(api), api.user["user_id"], money="10")
+    response = await api.place(index=EDITED)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["user"]["money_data"], body["user"]["money_high"]) == (0, 0)
+    assert body["generator"]["build_total_seconds"] == pytest.approx(1)

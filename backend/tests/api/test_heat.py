@@ -119,3 +119,26 @@ async def test_global_heat_reduction_saturates_at_ninety_percent(api: Api, app: 
     await grant(app, api.user["user_id"], heat_reduction=15)
     generator = await built(api, SOLAR)
     assert generator["heat_rate"] == pytest.approx(0.1)
+
+
+async def test_skipping_a_rebuild_after_an_explosion_is_charged(api: Api, app: FastAPI) -> None:
+    generator = await built(api, SOLAR, money="1000")
+    await rewind(app, api.user["user_id"], 10.5)  # exploded at 10 s, 3.5 s of rebuild left
+    money = value(await user_of(api), "money")
+    response = await api.post(f"/progress/{generator['generator_id']}/build/skip")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert float(value(body, "skip_cost")) == pytest.approx(25 * 3.5 / 4, rel=0.15)  # 10 % × 3.5/4 × 250
+    assert value(body["user"], "money") < money
+    assert (body["generator"]["isdeveloping"], body["generator"]["exploded"]) == (False, False)
+
+
+async def test_rebuild_takes_the_catalogue_build_time_despite_build_speed(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], build_speed_reduction=5)
+    generator = await built(api, SOLAR)
+    assert generator["rebuild_seconds"] == pytest.approx(4)
+    await rewind(app, api.user["user_id"], 10.5)
+    exploded = await generator_of(api, generator["generator_id"])
+    assert exploded["build_total_seconds"] == pytest.approx(4)
+    await rewind(app, api.user["user_id"], 2.5)  # a halved rebuild would be over by now
+    assert (await generator_of(api, generator["generator_id"]))["exploded"] is True

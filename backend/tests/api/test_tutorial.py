@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
 from tests.api.conftest import user_of, value
-from tests.conftest import Api
+from tests.conftest import Api, grant
 
 
 async def step(api: Api, number: int) -> dict[str, Any]:
@@ -86,3 +87,11 @@ async def test_skip_pays_no_reward(api: Api) -> None:
 async def test_progress_without_a_step_is_422(api: Api) -> None:
     response = await api.post("/tutorial/progress", {})
     assert response.status_code == 422
+
+
+async def test_reward_is_not_paid_again_after_a_rebirth(api: Api, app: FastAPI) -> None:
+    await step(api, 11)
+    await grant(app, api.user["user_id"], money="2e7")
+    assert (await api.post("/rebirth")).status_code == 200
+    await step(api, 11)
+    assert value(await user_of(api), "money") == 10
