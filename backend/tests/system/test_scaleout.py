@@ -1,0 +1,130 @@
+"""Scale-out: two API instances (gunicorn process groups on two ports) behind nginx on loopback.
+
+One player's requests alternate between the instances; sessions, rate limits, the catalogue cache and the
+rankings must agree whichever instance answers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import BACKEND, ORIGIN
+from tests.system.processes import free_port, wait_until_healthy
+
+pytestmark = pytest.mark.slow
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  upstream api {{ server 127.0.0.1:{first}; server 127.0.0.1:{second}; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://api;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      add_header X-Upstream $upstream_addr always;
+    }}
+  }}
+}}
+"""
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, capture_output=True)
+        found = "/usr/sbin/nginx"
+    return found
+
+
+@contextmanager
+def _instance(env: dict[str, str], name: str) -> Iterator[int]:
+    """One API instance as in production: `tycoon api` (gunicorn, 2 workers)."""
+    port = free_port()
+    metrics = tempfile.mkdtemp(prefix=f"tycoon-metrics-{name}-")
+    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": metrics}
+    log = open(Path(tempfile.gettempdir()) / f"tycoon-test-instance-{name}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tycoon", "api"], cwd=BACKEND, env=env, stdout=log, stderr=log
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", timeout=60)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def balancer(test_environment: dict[str, str]) -> Iterator[str]:
+    env = {**test_environment, "RATE_LIMIT_PLAYER_PER_SECOND": "2", "RATE_LIMIT_PLAYER_BURST": "12"}
+    with _instance(env, "one") as first, _instance(env, "two") as second:
+        workdir = tempfile.mkdtemp(prefix="tycoon-nginx-")
+        port = free_port()
+        conf = Path(workdir) / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(dir=workdir, first=first, second=second, port=port))
+        nginx = subprocess.Popen([_nginx(), "-c", str(conf), "-p", workdir], stderr=subprocess.DEVNULL)
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_a_players_requests_alternate_and_agree(balancer: str) -> None:
+    username = f"x{uuid.uuid4().hex[:12]}"
+    with httpx.Client(base_url=balancer, headers={"Origin": ORIGIN}) as client:
+        token = client.post("/signup", json={"username": username, "password": "password1"}).json()[
+            "access_token"
+        ]
+        client.headers["Authorization"] = f"Bearer {token}"
+        type_id = client.get("/generator_types").json()["types"][0]["id"]
+        placed = client.post(
+            "/progress", json={"generator_type_id": type_id, "x_position": 1, "world_position": 0}
+        )
+        assert placed.status_code == 200, placed.text
+        upstreams, generator_counts, ranks = set(), set(), set()
+        for _ in range(4):
+            response = client.get("/progress")
+            upstreams.add(response.headers["x-upstream"])
+            generator_counts.add(len(response.json()["generators"]))
+            rank = client.get("/rank", params={"criteria": "money"})
+            upstreams.add(rank.headers["x-upstream"])
+            ranks.add(rank.json()["rank"])
+        assert len(upstreams) == 2  # both instances answered
+        assert generator_counts == {1}  # the same state from both
+        assert len(ranks) == 1  # the same ranking from both
+        assert None not in ranks
+
+
+def test_the_rate_limit_is_shared_by_the_instances(balancer: str) -> None:
+    with httpx.Client(base_url=balancer) as client:
+        body = {"username": f"y{uuid.uuid4().hex[:12]}", "password": "password1"}
+        token = client.post("/signup", json=body).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        statuses = [client.get("/change/rate").status_code for _ in range(24)]
+    # burst 12 at 2/s: alone, each instance would allow 12
+    assert statuses.count(200) < 20
+    assert statuses[:12] == [200] * 12
