@@ -1,0 +1,44 @@
+"""Settings: production refuses the default secret; Neon URLs work as Neon prints them."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from tycoon.config import DEFAULT_SECRET_KEY, Settings, asyncpg_url
+
+NEON = "postgresql://app:pw@ep-cool-bird-123456.ap-southeast-1.aws.neon.tech/game?sslmode=require&channel_binding=require"
+NEON_POOLER = NEON.replace("123456.", "123456-pooler.")
+
+
+def test_production_refuses_the_default_secret_key() -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(environment="production", secret_key=DEFAULT_SECRET_KEY)
+
+
+def test_production_starts_with_a_real_secret_key() -> None:
+    assert Settings(environment="production", secret_key="x" * 40).secret_key == "x" * 40
+
+
+def test_neon_parameters_become_asyncpg_connect_args() -> None:
+    url, connect_args = asyncpg_url(NEON)
+    assert url == "postgresql+asyncpg://app:pw@ep-cool-bird-123456.ap-southeast-1.aws.neon.tech/game"
+    assert connect_args == {"ssl": "require"}
+
+
+def test_a_pooler_host_turns_off_prepared_statement_caching() -> None:
+    _, connect_args = asyncpg_url(NEON_POOLER)
+    assert connect_args["statement_cache_size"] == 0
+    name = connect_args["prepared_statement_name_func"]
+    assert callable(name)
+    assert name() != name()  # unique names: PgBouncer may hand the statement to another connection
+
+
+def test_lists_come_comma_separated_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTEND_ORIGINS", "https://a.netlify.app, https://b.example")
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1")
+    settings = Settings()
+    assert settings.frontend_origins == ["https://a.netlify.app", "https://b.example"]
+    assert settings.trusted_proxies == ["10.0.0.1"]
+    assert settings.cookies_secure is True
+    assert settings.cookies_samesite == "none"
