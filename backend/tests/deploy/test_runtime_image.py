@@ -1,7 +1,8 @@
 """The image's runtime, built here the way the Dockerfile builds it: the build context that .dockerignore lets
 through, `uv sync --frozen --no-dev` into a fresh venv, then `tycoon migrate`, `tycoon seed` and `tycoon api`
 with the image's environment (production, $PORT). The API must answer /healthz, /readyz and /metrics, and
-stop cleanly on SIGTERM as the platform stops it."""
+stop cleanly on SIGTERM as the platform stops it. Then every migration goes down to the base and up again (the
+runbook's rollback step B)."""
 
 from __future__ import annotations
 
@@ -109,24 +110,31 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return app_dir
 
 
+def tycoon(image: Path, env: dict[str, str], *arguments: str) -> None:
+    done = subprocess.run(
+        ["tycoon", *arguments], cwd=image, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"tycoon {' '.join(arguments)}: {done.stderr[-3000:]}"
+
+
 @pytest.fixture(scope="module")
-def api(
-    image: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    tmp_path = tmp_path_factory.mktemp("api")
-    port = free_port()
-    env = image_environment(image, tmp_path, port)
+def environment(image: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return image_environment(image, tmp_path_factory.mktemp("api"), free_port())
+
+
+@pytest.fixture(scope="module")
+def api(image: Path, environment: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    env = environment
     fresh_database()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    for command in (["tycoon", "migrate"], ["tycoon", "seed"]):
-        done = subprocess.run(command, cwd=image, env=env, capture_output=True, text=True, check=False)
-        assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
-    log = tmp_path / "api.log"
+    tycoon(image, env, "migrate")
+    tycoon(image, env, "seed")
+    log = Path(env["TMPDIR"]) / "api.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
             ["tycoon", "api"], cwd=image, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{env['PORT']}"
     try:
         wait_for(f"{base}/healthz", server, log)
         yield base, server
@@ -161,3 +169,14 @@ def test_sigterm_stops_the_api_cleanly(api: tuple[str, subprocess.Popen[bytes]])
     _, server = api
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=40) == 0
+
+
+def test_every_migration_goes_down_to_base_and_up_again(
+    image: Path, environment: dict[str, str], api: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    _, server = api
+    if server.poll() is None:  # the schema goes away under it: stop it first
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=40)
+    tycoon(image, environment, "migrate", "base", "--downgrade")
+    tycoon(image, environment, "migrate")
