@@ -73,7 +73,9 @@ class Ports:
 @dataclass
 class Options:
     workers: int = 2
-    steps: list[int] = field(default_factory=lambda: [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000])
+    steps: list[int] = field(
+        default_factory=lambda: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000]
+    )
     window: float = 15.0
     settle: float = 4.0
     spawn_rate: float = 500.0
