@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -32,6 +32,21 @@ WIND = 2  # cost 1000, 6.8/s, build 6 s
 ONSHORE = 4  # cost 12 000, 54/s, build 13 s
 
 
+@pytest.fixture(scope="package", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2 with minimal cost while these tests run: ~800 sign-ups would otherwise spend half the suite's
+    CPU hashing. Same algorithm and code path, only the work factor is lower."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from tycoon.auth import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+        patch.setattr(passwords, "_HASHER", cheap)
+        yield
+
+
 class Clock:
     """The server's wall clock, moved forward: unlike `rewind`, this is a real absence (no request meanwhile)."""
 
@@ -55,6 +70,13 @@ async def short_cap_app(request: pytest.FixtureRequest) -> AsyncIterator[FastAPI
     app = create_app(make_settings(state_store=request.param, offline_cap_seconds=60))
     async with LifespanManager(app):
         yield app
+
+
+@pytest.fixture
+async def client(redis_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client and no player, for behaviour that does not depend on the state store."""
+    async with http_client(redis_app) as http:
+        yield http
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -85,9 +86,9 @@ async def test_signup_access_token_works_as_bearer(app: FastAPI) -> None:
     assert response.json()["user_id"] == body["user"]["user_id"]
 
 
-async def test_signup_accepts_unicode_letters_digits_and_underscore(api: Api) -> None:
+async def test_signup_accepts_unicode_letters_digits_and_underscore(client: httpx.AsyncClient) -> None:
     username = f"발전_{new_username()[:6]}"
-    response = await api.http.post("/signup", json={"username": username, "password": PASSWORD})
+    response = await client.post("/signup", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     assert response.json()["user"]["username"] == username
 
@@ -97,8 +98,8 @@ async def test_signup_accepts_unicode_letters_digits_and_underscore(api: Api) ->
     ["ab", "a" * 21, "has space", "bad-dash", "semi;colon", "<script>", "", "name\n", "tab\tname"],
     ids=["too-short", "too-long", "space", "dash", "semicolon", "markup", "empty", "trailing-newline", "tab"],
 )
-async def test_signup_rejects_bad_usernames(api: Api, username: str) -> None:
-    response = await api.http.post("/signup", json={"username": username, "password": PASSWORD})
+async def test_signup_rejects_bad_usernames(client: httpx.AsyncClient, username: str) -> None:
+    response = await client.post("/signup", json={"username": username, "password": PASSWORD})
     assert response.status_code == 400, response.text
     assert isinstance(response.json()["detail"], str)
 
@@ -108,14 +109,14 @@ async def test_signup_rejects_bad_usernames(api: Api, username: str) -> None:
     ["short1a", "abcdefghij", "1234567890", "a1" * 64 + "x", ""],
     ids=["too-short", "no-digit", "no-letter", "too-long", "empty"],
 )
-async def test_signup_rejects_bad_passwords(api: Api, password: str) -> None:
-    response = await api.http.post("/signup", json={"username": new_username(), "password": password})
+async def test_signup_rejects_bad_passwords(client: httpx.AsyncClient, password: str) -> None:
+    response = await client.post("/signup", json={"username": new_username(), "password": password})
     assert response.status_code == 400, response.text
     assert isinstance(response.json()["detail"], str)
 
 
-async def test_signup_accepts_the_longest_password(api: Api) -> None:
-    response = await api.http.post("/signup", json={"username": new_username(), "password": "a1" * 64})
+async def test_signup_accepts_the_longest_password(client: httpx.AsyncClient) -> None:
+    response = await client.post("/signup", json={"username": new_username(), "password": "a1" * 64})
     assert response.status_code == 200, response.text
 
 
@@ -133,8 +134,8 @@ async def test_usernames_are_case_sensitive(api: Api) -> None:
 
 
 @pytest.mark.parametrize("body", [{"username": "someone1"}, {"password": PASSWORD}, {}])
-async def test_signup_with_a_missing_field_is_422(api: Api, body: dict[str, str]) -> None:
-    response = await api.http.post("/signup", json=body)
+async def test_signup_with_a_missing_field_is_422(client: httpx.AsyncClient, body: dict[str, str]) -> None:
+    response = await client.post("/signup", json=body)
     assert response.status_code == 422
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.api.conftest import app_of
@@ -15,8 +16,8 @@ TYPE_FIELDS = {"id", "name", "cost_data", "cost_high", "description", "index", "
                "install_seconds", "heat", "tolerance", "size", "image"}  # fmt: skip
 
 
-async def catalogue(api: Api) -> dict[str, Any]:
-    response = await api.http.get("/generator_types")
+async def catalogue(http: httpx.AsyncClient) -> dict[str, Any]:
+    response = await http.get("/generator_types")
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
     return body
@@ -25,7 +26,7 @@ async def catalogue(api: Api) -> dict[str, Any]:
 @pytest.fixture
 async def restored(api: Api, admin: Api) -> AsyncIterator[dict[str, Any]]:
     """Type #EDITED as it was; put back after the test."""
-    original: dict[str, Any] = (await catalogue(api))["types"][EDITED]
+    original: dict[str, Any] = (await catalogue(api.http))["types"][EDITED]
     yield original
     fields = ("cost_data", "cost_high", "energy_data", "energy_high", "install_seconds", "heat", "tolerance")
     back = {name: original[name] for name in (*fields, "description")}
@@ -34,15 +35,15 @@ async def restored(api: Api, admin: Api) -> AsyncIterator[dict[str, Any]]:
     ).is_success
 
 
-async def test_catalogue_lists_the_45_types(api: Api) -> None:
-    body = await catalogue(api)
+async def test_catalogue_lists_the_45_types(client: httpx.AsyncClient) -> None:
+    body = await catalogue(client)
     assert len(body["types"]) == len(body["generator_types"]) == 45
     assert [row["index"] for row in body["types"]] == list(range(45))
     assert body["types"][0].keys() >= TYPE_FIELDS
 
 
-async def test_catalogue_numbers_match_the_original(api: Api) -> None:
-    types = (await catalogue(api))["types"]
+async def test_catalogue_numbers_match_the_original(client: httpx.AsyncClient) -> None:
+    types = (await catalogue(client))["types"]
     plant, divine = types[0], types[44]
     assert (plant["name"], plant["cost_data"], plant["cost_high"]) == ("식물 광합성 전지", 10000, 0)
     assert (plant["energy_data"], plant["install_seconds"], plant["image"]) == (1000, 3, 1)
@@ -50,27 +51,27 @@ async def test_catalogue_numbers_match_the_original(api: Api) -> None:
     assert (types[1]["heat"], types[1]["tolerance"]) == (1, 10)
 
 
-async def test_generator_types_carry_their_id_under_both_names(api: Api) -> None:
-    body = await catalogue(api)
+async def test_generator_types_carry_their_id_under_both_names(client: httpx.AsyncClient) -> None:
+    body = await catalogue(client)
     assert [row["id"] for row in body["types"]] == [
         row["generator_type_id"] for row in body["generator_types"]
     ]
 
 
-async def test_catalogue_sends_an_etag(api: Api) -> None:
-    response = await api.http.get("/generator_types")
+async def test_catalogue_sends_an_etag(client: httpx.AsyncClient) -> None:
+    response = await client.get("/generator_types")
     assert response.headers["ETag"]
 
 
-async def test_if_none_match_with_the_etag_is_304(api: Api) -> None:
-    etag = (await api.http.get("/generator_types")).headers["ETag"]
-    response = await api.http.get("/generator_types", headers={"If-None-Match": etag})
+async def test_if_none_match_with_the_etag_is_304(client: httpx.AsyncClient) -> None:
+    etag = (await client.get("/generator_types")).headers["ETag"]
+    response = await client.get("/generator_types", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.content == b""
 
 
-async def test_if_none_match_with_another_etag_is_200(api: Api) -> None:
-    response = await api.http.get("/generator_types", headers={"If-None-Match": '"stale"'})
+async def test_if_none_match_with_another_etag_is_200(client: httpx.AsyncClient) -> None:
+    response = await client.get("/generator_types", headers={"If-None-Match": '"stale"'})
     assert response.status_code == 200
 
 

@@ -110,9 +110,9 @@ async def test_get_requests_need_no_csrf(http: httpx.AsyncClient, session: dict[
 
 @pytest.mark.parametrize("path", ["/csrf-token", "/csrf"])
 async def test_csrf_endpoint_issues_a_token_in_body_cookie_and_header(
-    http: httpx.AsyncClient, path: str
+    client: httpx.AsyncClient, path: str
 ) -> None:
-    response = await http.get(path)
+    response = await client.get(path)
     assert response.status_code == 200
     token = response.json()["csrf_token"]
     assert token

@@ -42,30 +42,30 @@ PROTECTED = [
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED, ids=[f"{m} {p}" for m, p in PROTECTED])
-async def test_without_a_token_is_401(app: FastAPI, method: str, path: str) -> None:
-    async with bare_client(app) as http:
+async def test_without_a_token_is_401(redis_app: FastAPI, method: str, path: str) -> None:
+    async with bare_client(redis_app) as http:
         headers = {"Origin": ORIGIN, "x-csrf-token": "t"}  # pass the CSRF check: the token is what is missing
         response = await http.request(method, path, headers=headers, json={})
     assert response.status_code == 401, response.text
     assert response.json() == {"detail": "Authorization token missing"}
 
 
-async def test_root_answers_ok(app: FastAPI) -> None:
-    async with bare_client(app) as http:
+async def test_root_answers_ok(redis_app: FastAPI) -> None:
+    async with bare_client(redis_app) as http:
         assert (await http.get("/")).json() == {"status": "ok"}
         head = await http.head("/")
     assert head.status_code == 200
     assert head.content == b""
 
 
-async def test_sync_is_not_offered(app: FastAPI) -> None:
-    async with bare_client(app) as http:
+async def test_sync_is_not_offered(redis_app: FastAPI) -> None:
+    async with bare_client(redis_app) as http:
         response = await http.post("/sync", headers={"Origin": ORIGIN, "x-csrf-token": "t"}, json={})
     assert response.status_code == 404
 
 
-async def test_openapi_schema_is_served(app: FastAPI) -> None:
-    async with bare_client(app) as http:
+async def test_openapi_schema_is_served(redis_app: FastAPI) -> None:
+    async with bare_client(redis_app) as http:
         response = await http.get("/openapi.json")
     assert response.status_code == 200
     assert "/progress" in response.json()["paths"]
