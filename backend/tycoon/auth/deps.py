@@ -30,10 +30,11 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(ACCESS_COOKIE)
 
 
-async def current_player(request: Request, game: GameDep) -> Player:
+async def current_player(request: Request) -> Player:
     token = bearer_token(request)
     if not token:
         raise NotAuthenticated()
+    game: Game = request.app.state.game  # not a sub-dependency: this runs on every request
     now = time.time()
     client_ip = request.client.host if request.client else "unknown"
     digest = token_hash(request.app.state.session_config.secret, token)

@@ -15,7 +15,7 @@ from tycoon.auth.deps import CurrentPlayer, GameDep, bearer_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
 from tycoon.errors import InvalidCredentials, RefreshTokenInvalid, WrongPassword
-from tycoon.game.schemas import MessageOut, UserOut, user_out
+from tycoon.game.schemas import MessageOut, UserOut, user_view
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
@@ -82,7 +82,7 @@ async def _start_session(
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=True)
     return AuthOut(
-        user=user_out(player, game.catalogue.current),
+        user=UserOut.model_validate(user_view(player, game.catalogue.current)),
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
         csrf_token=csrf,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
 from tycoon.game.inputs import UserId, WireData, WireHigh, check_same_user
-from tycoon.game.schemas import UserOut, user_out, wire
+from tycoon.game.schemas import UserOut, respond, user_view, wire
 from tycoon.kit.bignum import BigValue
 from tycoon.rules import exchange
 
@@ -41,20 +41,22 @@ def _rate_fields(rate: BigValue) -> dict[str, float | int]:
 
 
 @router.post("/change/energy2money", response_model=SellOut, operation_id="sell_energy")
-async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> SellOut:
+async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> Response:
     check_same_user(player, body.user_id)
     amount = BigValue.from_wire(body.amount_data, body.amount_high)
     result = await game.act(player, lambda state: exchange.sell_energy(state, amount))
     state = player.state
-    return SellOut(
-        **wire("energy", state.energy),
-        **wire("money", state.money),
-        **wire("gained", result.gained),
-        **_rate_fields(result.rate),
-        user=user_out(player, game.catalogue.current),
+    return respond(
+        {
+            **wire("energy", state.energy),
+            **wire("money", state.money),
+            **wire("gained", result.gained),
+            **_rate_fields(result.rate),
+            "user": user_view(player, game.catalogue.current),
+        }
     )
 
 
 @router.get("/change/rate", response_model=RateOut, operation_id="exchange_rate")
-async def exchange_rate(player: CurrentPlayer) -> RateOut:
-    return RateOut(**_rate_fields(exchange.current_rate(player.state)))
+async def exchange_rate(player: CurrentPlayer) -> Response:
+    return respond(_rate_fields(exchange.current_rate(player.state)))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
 from tycoon.errors import GameError, GeneratorTypeNotFound, NotEnoughMoney
 from tycoon.game.inputs import Amount, GeneratorId, UserId, WireData, WireHigh, check_same_user
-from tycoon.game.schemas import GeneratorOut, UserOut, generator_out, generators_out, user_out, wire
+from tycoon.game.schemas import GeneratorOut, PlayerView, UserOut, respond, wire
 from tycoon.game.service import Game, Player
 from tycoon.rules import autosave, generators
 from tycoon.rules.state import PlayerState
@@ -119,29 +119,22 @@ class BulkOut(BaseModel):
     generators: list[GeneratorOut]
 
 
-def _with_generator(game: Game, player: Player, generator_id: str) -> GeneratorEnvelope:
-    catalogue = game.catalogue.current
-    generator = generators.owned_generator(player.state, generator_id)
-    return GeneratorEnvelope(
-        user=user_out(player, catalogue), generator=generator_out(player.state, generator, catalogue)
-    )
+def _with_generator(game: Game, player: Player, generator_id: str, **extra: Any) -> Response:
+    view = PlayerView(player, game.catalogue.current)
+    return respond({"user": view.user(), "generator": view.generator_by_id(generator_id), **extra})
 
 
 @router.get("/progress", response_model=ProgressOut, operation_id="get_progress")
 async def get_progress(
     player: CurrentPlayer, game: GameDep, user_id: Annotated[str | None, Query(max_length=64)] = None
-) -> ProgressOut:
+) -> Response:
     check_same_user(player, user_id)
-    catalogue = game.catalogue.current
-    return ProgressOut(
-        user_id=player.user_id,
-        generators=generators_out(player.state, catalogue),
-        user=user_out(player, catalogue),
-    )
+    view = PlayerView(player, game.catalogue.current)
+    return respond({"user_id": player.user_id, "generators": view.generators(), "user": view.user()})
 
 
 @router.post("/progress", response_model=PlaceOut, operation_id="place_generator")
-async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -> PlaceOut:
+async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -> Response:
     check_same_user(player, body.user_id)
     catalogue = game.catalogue.current
     gtype = catalogue.by_type_id(body.generator_type_id)
@@ -155,16 +148,16 @@ async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -
         )
 
     await game.act(player, place)
-    envelope = _with_generator(game, player, generator_id)
-    return PlaceOut(ok=True, generator=envelope.generator, user=envelope.user)
+    view = PlayerView(player, catalogue)
+    return respond({"ok": True, "generator": view.generator_by_id(generator_id), "user": view.user()})
 
 
 @router.delete("/progress/{generator_id}", response_model=DemolishOut, operation_id="demolish_generator")
-async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> DemolishOut:
+async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
     fee = await game.act(player, lambda state: generators.demolish(state, catalogue, generator_id))
-    demolished = DemolishedOut(generator_id=generator_id, **wire("cost", fee))
-    return DemolishOut(user=user_out(player, catalogue), demolished=demolished)
+    demolished = {"generator_id": generator_id, **wire("cost", fee)}
+    return respond({"user": PlayerView(player, catalogue).user(), "demolished": demolished})
 
 
 @router.post(
@@ -172,7 +165,7 @@ async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, g
 )
 async def set_generator_state(
     generator_id: GeneratorId, body: StateIn, player: CurrentPlayer, game: GameDep
-) -> GeneratorEnvelope:
+) -> Response:
     if body.running is None and body.heat is None and body.explode is None:
         raise GameError("No changes provided")
     generators.owned_generator(player.state, generator_id)
@@ -185,35 +178,29 @@ async def set_generator_state(
 @router.post("/progress/{generator_id}/upgrade", response_model=UpgradeOut, operation_id="upgrade_generator")
 async def upgrade_generator(
     generator_id: GeneratorId, body: UpgradeIn, player: CurrentPlayer, game: GameDep
-) -> UpgradeOut:
+) -> Response:
     catalogue = game.catalogue.current
     cost = await game.act(
         player,
         lambda state: generators.upgrade_generator(state, catalogue, generator_id, body.upgrade, body.amount),
     )
-    envelope = _with_generator(game, player, generator_id)
-    return UpgradeOut(user=envelope.user, generator=envelope.generator, **wire("cost", cost))
+    return _with_generator(game, player, generator_id, **wire("cost", cost))
 
 
 @router.post("/progress/{generator_id}/build/skip", response_model=SkipOut, operation_id="skip_build")
-async def skip_build(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> SkipOut:
+async def skip_build(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
     result = await game.act(
         player, lambda state: generators.skip_build(state, catalogue, generator_id, player.now)
     )
-    envelope = _with_generator(game, player, generator_id)
     if result.cost is None:
-        return SkipOut(user=envelope.user, generator=envelope.generator)
-    return SkipOut(
-        user=envelope.user,
-        generator=envelope.generator,
-        **wire("skip_cost", result.cost),
-        remaining_seconds=result.remaining_seconds,
-    )
+        return _with_generator(game, player, generator_id)
+    charged = {**wire("skip_cost", result.cost), "remaining_seconds": result.remaining_seconds}
+    return _with_generator(game, player, generator_id, **charged)
 
 
 @router.post("/progress/autosave", response_model=AutosaveOut, operation_id="autosave")
-async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameDep) -> AutosaveOut:
+async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameDep) -> Response:
     flags = {g.generator_id: g.running for g in body.generators or [] if g.running is not None}
     changed = any(
         (generator := player.state.generator(gid)) is not None and generator.running != running
@@ -222,11 +209,11 @@ async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameD
     if changed:
         await game.act(player, lambda state: autosave.apply_autosave(state, flags))
     message = "Progress saved" if changed else "No changes to save"
-    return AutosaveOut(user=user_out(player, game.catalogue.current), message=message)
+    return respond({"user": PlayerView(player, game.catalogue.current).user(), "message": message})
 
 
 @router.post("/generators/bulk-upgrade", response_model=BulkOut, operation_id="bulk_upgrade_generators")
-async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> BulkOut:
+async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
 
     def apply_all(state: PlayerState) -> list[str]:
@@ -242,9 +229,5 @@ async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: Gam
         return touched
 
     touched = await game.act(player, apply_all)
-    updated = [
-        generator_out(player.state, g, catalogue)
-        for g in player.state.generators
-        if g.generator_id in touched
-    ]
-    return BulkOut(user=user_out(player, catalogue), generators=updated)
+    view = PlayerView(player, catalogue)
+    return respond({"user": view.user(), "generators": view.generators(only=set(touched))})

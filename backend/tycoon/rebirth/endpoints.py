@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.game.schemas import UserOut, user_out, wire
+from tycoon.game.schemas import UserOut, respond, user_view, wire
 from tycoon.rules import rebirth
 
 router = APIRouter(tags=["rebirth"])
@@ -37,25 +37,27 @@ class RebirthInfoOut(BaseModel):
 
 
 @router.get("/rebirth/info", response_model=RebirthInfoOut, operation_id="rebirth_info")
-async def rebirth_info(player: CurrentPlayer, game: GameDep) -> RebirthInfoOut:
+async def rebirth_info(player: CurrentPlayer, game: GameDep) -> Response:
     info = rebirth.rebirth_info(player.state)
-    return RebirthInfoOut(
-        user=user_out(player, game.catalogue.current),
-        rebirth_count=info.rebirth_count,
-        **wire("next_cost", info.next_cost),
-        current_multiplier=info.current_multiplier,
-        next_multiplier=info.next_multiplier,
-        max_chain=info.max_chain,
-        **wire("chain_cost", info.chain_cost),
-        **wire("start_money", info.start_money),
-        upgrade_batch_limit=info.upgrade_batch_limit,
+    return respond(
+        {
+            "user": user_view(player, game.catalogue.current),
+            "rebirth_count": info.rebirth_count,
+            **wire("next_cost", info.next_cost),
+            "current_multiplier": info.current_multiplier,
+            "next_multiplier": info.next_multiplier,
+            "max_chain": info.max_chain,
+            **wire("chain_cost", info.chain_cost),
+            **wire("start_money", info.start_money),
+            "upgrade_batch_limit": info.upgrade_batch_limit,
+        }
     )
 
 
 @router.post("/rebirth", response_model=RebirthOut, operation_id="rebirth")
-async def do_rebirth(player: CurrentPlayer, game: GameDep, body: RebirthIn | None = Body(None)) -> RebirthOut:
+async def do_rebirth(player: CurrentPlayer, game: GameDep, body: RebirthIn | None = Body(None)) -> Response:
     count = body.count if body else 1
     await game.act(player, lambda state: rebirth.rebirth(state, count, player.now))
     multiplier = 2**player.state.rebirth_count
     message = f"Rebirth successful! New multiplier: {multiplier}x (x{count})"
-    return RebirthOut(user=user_out(player, game.catalogue.current), message=message)
+    return respond({"user": user_view(player, game.catalogue.current), "message": message})

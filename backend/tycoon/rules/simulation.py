@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -72,8 +73,10 @@ def generator_rates(state: PlayerState, generator: GeneratorState, catalogue: Ca
 
 def _production(state: PlayerState, generator: GeneratorState, gtype: GeneratorType) -> BigValue:
     own = Decimal(10 + generator.production_level) / 10
-    return gtype.production * own * _player_multiplier(
-        state.production_bonus, state.rebirth_count + state.energy_multiplier
+    return (
+        gtype.production
+        * own
+        * _player_multiplier(state.production_bonus, state.rebirth_count + state.energy_multiplier)
     )
 
 
@@ -88,9 +91,18 @@ def _heat_rate(state: PlayerState, generator: GeneratorState, gtype: GeneratorTy
     return own * max(1, 10 - state.heat_reduction) / 10  # global: −10 %/level, floored at 10 %
 
 
-def production_per_second(state: PlayerState, catalogue: Catalogue) -> BigValue:
-    producing = [g for g in state.generators if g.build_end is None and g.running]
-    return big_sum([generator_rates(state, g, catalogue).production for g in producing])
+def is_producing(generator: GeneratorState) -> bool:
+    return generator.build_end is None and generator.running
+
+
+def production_per_second(
+    state: PlayerState, catalogue: Catalogue, rates: Mapping[str, GeneratorRates] | None = None
+) -> BigValue:
+    """Energy per second now; `rates` (by generator id) when the caller already computed them."""
+    producing = [g for g in state.generators if is_producing(g)]
+    if rates is None:
+        return big_sum([generator_rates(state, g, catalogue).production for g in producing])
+    return big_sum([rates[g.generator_id].production for g in producing])
 
 
 def build_duration(gtype: GeneratorType, build_speed_level: int) -> int:

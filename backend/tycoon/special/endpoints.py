@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.game.schemas import UserOut, user_out
+from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import special
 
 router = APIRouter(tags=["special"])
@@ -27,6 +27,6 @@ async def award_supercoin(player: CurrentPlayer) -> SupercoinOut:
 @router.post("/special/{key}", response_model=UserOut, operation_id="buy_special")
 async def buy_special(
     key: Literal["build_speed", "energy_mult", "exchange_mult"], player: CurrentPlayer, game: GameDep
-) -> UserOut:
+) -> Response:
     await game.act(player, lambda state: special.buy_special(state, key))
-    return user_out(player, game.catalogue.current)
+    return respond(user_view(player, game.catalogue.current))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.game.schemas import UserOut, user_out
+from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import tutorial
 
 router = APIRouter(tags=["tutorial"])
@@ -32,10 +32,10 @@ class StatusOut(BaseModel):
 
 
 @router.post("/tutorial/progress", response_model=StepOut, operation_id="tutorial_progress")
-async def tutorial_progress(body: StepIn, player: CurrentPlayer, game: GameDep) -> StepOut:
+async def tutorial_progress(body: StepIn, player: CurrentPlayer, game: GameDep) -> Response:
     await game.act(player, lambda state: tutorial.set_tutorial_step(state, body.step))
-    user = user_out(player, game.catalogue.current)
-    return StepOut(tutorial=player.state.tutorial, user=user, message="Tutorial progress updated")
+    user = user_view(player, game.catalogue.current)
+    return respond({"tutorial": player.state.tutorial, "user": user, "message": "Tutorial progress updated"})
 
 
 @router.post("/tutorial/skip", response_model=SkipOut, operation_id="tutorial_skip")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
 from tycoon.errors import GameError
 from tycoon.game.inputs import Amount, AmountIn
-from tycoon.game.schemas import UserOut, user_out
+from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import upgrades
 from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES
 from tycoon.rules.state import PlayerState
@@ -55,7 +55,7 @@ class BulkOut(BaseModel):
 
 
 @router.post("/upgrade/bulk", response_model=BulkOut, operation_id="bulk_upgrade")
-async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> BulkOut:
+async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     def apply_all(state: PlayerState) -> tuple[list[BulkResult], BulkFailure | None]:
         results: list[BulkResult] = []
         for index, item in enumerate(body.upgrades):
@@ -69,14 +69,20 @@ async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Bu
         return results, None
 
     results, failed = await game.act(player, apply_all)
-    user = user_out(player, game.catalogue.current)
-    return BulkOut(user=user, results=results, partial_failure=failed is not None, failed=failed)
+    return respond(
+        {
+            "user": user_view(player, game.catalogue.current),
+            "results": [result.model_dump() for result in results],
+            "partial_failure": failed is not None,
+            "failed": None if failed is None else failed.model_dump(),
+        }
+    )
 
 
 @router.post("/upgrade/{key}", response_model=UserOut, operation_id="buy_upgrade")
 async def buy_upgrade(
     key: UpgradeKey, player: CurrentPlayer, game: GameDep, body: AmountIn | None = Body(None)
-) -> UserOut:
+) -> Response:
     amount = body.amount if body else 1
     await game.act(player, lambda state: upgrades.apply_upgrade(state, key, amount))
-    return user_out(player, game.catalogue.current)
+    return respond(user_view(player, game.catalogue.current))
