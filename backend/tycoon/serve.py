@@ -16,9 +16,11 @@ DEFAULT_PORT = 8000
 GRACEFUL_TIMEOUT_SECONDS = 25
 # Longer than the proxies' idle timeout (60 s), so a proxy never reuses a connection we are closing.
 KEEPALIVE_SECONDS = 75
-# A worker is replaced after this many requests (against slow leaks); the jitter spreads replacements.
-MAX_REQUESTS = 200_000
-MAX_REQUESTS_JITTER = 20_000
+# A worker is replaced after this many requests (against slow leaks); the jitter spreads replacements. Rarely:
+# a worker reaching the limit closes the connections it accepted but had not read yet (measured in
+# tests/observability/test_gunicorn_metrics.py); a proxy retries those GETs, a POST may get a 502.
+MAX_REQUESTS = 1_000_000
+MAX_REQUESTS_JITTER = 200_000
 
 
 def gunicorn_argv(port: int, workers: int, app: str = APP) -> list[str]:
