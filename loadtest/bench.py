@@ -60,9 +60,11 @@ REDIS_DB = 9
 
 @dataclass(frozen=True)
 class Ports:
-    postgres: int = 55432
-    postgres_delayed: int = 55433
-    redis: int = 56379
+    """Below the ephemeral range (32768-60999 here), where thousands of client connections take their ports."""
+
+    postgres: int = 25432
+    postgres_delayed: int = 25433
+    redis: int = 26379
     api: int = 18000
     api_second: int = 18001
     nginx: int = 18080

@@ -1,6 +1,6 @@
 """A TCP proxy that delays every chunk, to put a remote database between the server and a local PostgreSQL.
 
-    python delayproxy.py --listen 127.0.0.1:55433 --upstream 127.0.0.1:55432 --rtt-ms 50
+    python delayproxy.py --listen 127.0.0.1:25433 --upstream 127.0.0.1:25432 --rtt-ms 50
 
 Each chunk read from one side is written to the other side `delay` later, in order; chunks are not held
 behind each other (bandwidth is not limited), so a query costs one extra round trip time, as across a real

@@ -245,7 +245,7 @@ def method() -> str:
 * PostgreSQL statements: `pg_stat_statements` calls (the benchmark's PostgreSQL loads it), including
   BEGIN/COMMIT, excluding the benchmark's own queries; transactions: `pg_stat_database` commits + rollbacks.
   Redis commands: `INFO commandstats`, without the benchmark's INFO calls. Both instances are private to the
-  benchmark (ports 55432 and 56379), so nothing else is counted.
+  benchmark (ports 25432 and 26379), so nothing else is counted.
 * The server runs with production settings except the per-IP, sign-up and per-player rate limits, which are
   raised: all load comes from 127.0.0.1 and wrk drives one player far above 10 requests/s. The limiter still
   runs on every request.
