@@ -28,7 +28,9 @@ WORKDIR /app
 COPY backend/pyproject.toml backend/uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY backend/ ./
-RUN uv sync --frozen --no-dev
+# The runtime cannot write bytecode (read-only code): compile ours here, as uv did for the dependencies.
+RUN uv sync --frozen --no-dev \
+    && python -m compileall -q tycoon migrations
 
 # --- runtime: the venv and the code, no compiler, no uv, not root -----------------------------------------------
 FROM python:${PYTHON_VERSION}-slim-${DEBIAN_RELEASE} AS runtime
