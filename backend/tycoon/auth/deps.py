@@ -21,13 +21,18 @@ async def get_game(request: Request) -> Game:  # async: FastAPI runs sync depend
 GameDep = Annotated[Game, Depends(get_game)]
 
 
-def bearer_token(request: Request) -> str | None:
-    """`Authorization: Bearer x` (or a raw token, as the original accepted), else the access cookie."""
+def authorization_token(request: Request) -> str | None:
+    """`Authorization: Bearer x`, or a raw token as the original accepted."""
     header = request.headers.get("authorization")
-    if header:
-        scheme, _, value = header.partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value else header.strip()
-    return request.cookies.get(ACCESS_COOKIE)
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value else header.strip()
+
+
+def bearer_token(request: Request) -> str | None:
+    """The access token: the Authorization header, else the access cookie."""
+    return authorization_token(request) or request.cookies.get(ACCESS_COOKIE)
 
 
 async def current_player(request: Request) -> Player:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tycoon.auth import cookies, passwords, sessions, throttle
 from tycoon.auth import repository as accounts
-from tycoon.auth.deps import CurrentPlayer, GameDep, bearer_token
+from tycoon.auth.deps import CurrentPlayer, GameDep, authorization_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
 from tycoon.errors import InvalidCredentials, RefreshTokenInvalid, WrongPassword
@@ -154,9 +154,10 @@ class RefreshIn(BaseModel):
 
 
 async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | None = Body(None)) -> Session:
-    """The refresh token from the body, the refresh cookie, or (as the original) the Authorization header."""
-    token = (body.refresh_token if body else None) or request.cookies.get(cookies.REFRESH_COOKIE)
-    token = token or bearer_token(request)
+    """The refresh token named explicitly (body, then Authorization header, as the original) wins over the
+    refresh cookie, which may belong to another session of the same browser."""
+    explicit = (body.refresh_token if body else None) or authorization_token(request)
+    token = explicit or request.cookies.get(cookies.REFRESH_COOKIE)
     session = (
         await sessions.find_by_refresh(redis, request.app.state.session_config, token) if token else None
     )
@@ -199,14 +200,9 @@ async def refresh_pair(
 
 @router.post("/logout", response_model=MessageOut, operation_id="logout")
 async def logout(request: Request, response: Response, settings: SettingsDep, redis: RedisDep) -> MessageOut:
-    """Revokes the session of the refresh token (cookie) or of the access token (Authorization)."""
-    refresh = request.cookies.get(cookies.REFRESH_COOKIE)
-    session = (
-        await sessions.find_by_refresh(redis, request.app.state.session_config, refresh) if refresh else None
-    )
-    access = bearer_token(request)
-    if session is None and access:
-        session = await sessions.find_by_access(redis, request.app.state.session_config, access)
+    """Revokes one session, named by the Authorization header (its refresh or its access token) or else by the
+    refresh cookie or the access cookie."""
+    session = await _session_to_close(request, redis)
     if session is None:
         raise RefreshTokenInvalid()
     await sessions.close_session(redis, session)
@@ -229,3 +225,17 @@ async def delete_account(
     await sessions.close_all(redis, player.user_id)
     cookies.clear_session(response, settings)
     return MessageOut(detail="Account deleted")
+
+
+async def _session_to_close(request: Request, redis: Redis) -> Session | None:
+    config = request.app.state.session_config
+    explicit = authorization_token(request)
+    if explicit:
+        return await sessions.find_by_refresh(redis, config, explicit) or await sessions.find_by_access(
+            redis, config, explicit
+        )
+    refresh = request.cookies.get(cookies.REFRESH_COOKIE)
+    if refresh and (session := await sessions.find_by_refresh(redis, config, refresh)):
+        return session
+    access = request.cookies.get(cookies.ACCESS_COOKIE)
+    return await sessions.find_by_access(redis, config, access) if access else None

@@ -18,7 +18,7 @@ def presence_of(settings: Settings) -> Presence:
     play_window_ms = settings.presence_window_seconds * 1000
     return Presence(
         play_window_ms=play_window_ms,
-        production_window_ms=max(settings.offline_cap_seconds * 1000, play_window_ms),
+        offline_cap_ms=settings.offline_cap_seconds * 1000,
     )
 
 

@@ -62,13 +62,17 @@ class Game:
         """The stored state brought to `now` for a request (the player is here, so no cap unless away)."""
         produce_until = math.inf
         if loaded.away_since_ms is not None:
-            produce_until = loaded.away_since_ms / 1000 + self.presence.production_window_s
+            produce_until = loaded.away_since_ms / 1000 + self.presence.offline_cap_s
         return settled_state(loaded, self.catalogue.current, now, produce_until)
 
     def settle_unattended(self, loaded: LoadedPlayer, now: float) -> PlayerState:
         """The state at `now` of a player who may have left after their last request (scheduled jobs)."""
-        last_present = loaded.away_since_ms if loaded.away_since_ms is not None else loaded.last_seen_ms
-        produce_until = last_present / 1000 + self.presence.production_window_s
+        if loaded.away_since_ms is not None:
+            produce_until = loaded.away_since_ms / 1000 + self.presence.offline_cap_s
+        elif now * 1000 - loaded.last_seen_ms > self.presence.play_window_ms:
+            produce_until = loaded.last_seen_ms / 1000 + self.presence.offline_cap_s
+        else:
+            produce_until = math.inf  # still playing
         return settled_state(loaded, self.catalogue.current, now, produce_until)
 
     async def act(self, player: Player, action: Callable[[PlayerState], T]) -> T:

@@ -15,6 +15,7 @@ from tycoon.game.schemas import GeneratorOut, PlayerView, UserOut, respond, wire
 from tycoon.game.service import Game, Player
 from tycoon.rules import autosave, generators
 from tycoon.rules.state import PlayerState
+from tycoon.rules.upgrades import check_amount
 
 router = APIRouter(tags=["generators"])
 
@@ -215,6 +216,8 @@ async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameD
 @router.post("/generators/bulk-upgrade", response_model=BulkOut, operation_id="bulk_upgrade_generators")
 async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
+    for item in body.upgrades:
+        check_amount(item.amount)  # a 400 for the whole request, as for single purchases
 
     def apply_all(state: PlayerState) -> list[str]:
         touched: list[str] = []

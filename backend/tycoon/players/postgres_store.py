@@ -38,7 +38,7 @@ class PostgresPlayerStore:
             raise self._limits.refusal(int(wait_ms), str(scope))
         presence = self._presence
         record = await repository.touch_player(
-            self._engine, user_id, now_ms, presence.play_window_ms, presence.production_window_ms
+            self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms
         )
         await self._redis.zadd(keys.ACTIVE, {user_id: now_ms})
         return principal, None if record is None else _loaded(record)

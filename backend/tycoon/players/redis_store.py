@@ -18,8 +18,9 @@ from tycoon.ratelimit.limits import BUCKET_LUA, Limits
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
-# KEYS: session key. ARGV: now_ms, play_window_ms, production_window_ms, active zset, player key prefix, then
-# the rate limits: ip key, ip rate, ip burst, player rate, player burst.
+# KEYS: session key. ARGV: now_ms, play window ms (a gap up to it counts as play time), away threshold ms (a
+# longer gap records `away` = the last request before it), active zset, player key prefix, then the rate limits:
+# ip key, ip rate, ip burst, player rate, player burst.
 # Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), nil for no session,
 # or {'!', wait_ms, scope} when a rate limit refuses the request.
 _LOAD = (
@@ -110,7 +111,7 @@ class RedisPlayerStore:
         presence = self._presence
         limits = Limits(0, 0, 0) if counted else self._limits
         args: list[str | int | float] = [
-            now_ms, presence.play_window_ms, presence.production_window_ms, keys.ACTIVE, "player:"
+            now_ms, presence.play_window_ms, presence.play_window_ms, keys.ACTIVE, "player:"
         ]  # fmt: skip
         args += [f"rl:ip:{client_ip}", limits.ip_per_second, limits.ip_burst]
         args += [limits.player_per_second, limits.player_burst]

@@ -52,7 +52,7 @@ _TOUCH = text(
     UPDATE players SET
       play_time_ms = play_time_ms + CASE WHEN :now - last_seen_ms BETWEEN 1 AND :play_window
                                          THEN :now - last_seen_ms ELSE 0 END,
-      away_since_ms = CASE WHEN :now - last_seen_ms > :production_window AND away_since_ms IS NULL
+      away_since_ms = CASE WHEN :now - last_seen_ms > :away_after AND away_since_ms IS NULL
                            THEN last_seen_ms ELSE away_since_ms END,
       last_seen_ms = GREATEST(last_seen_ms, :now)
     WHERE user_id = :uid
@@ -62,14 +62,14 @@ _TOUCH = text(
 
 
 async def touch_player(
-    engine: AsyncEngine, user_id: str, now_ms: int, play_window_ms: int, production_window_ms: int
+    engine: AsyncEngine, user_id: str, now_ms: int, play_window_ms: int, away_after_ms: int
 ) -> PlayerRecord | None:
     """Count this request as presence and return the row, in one statement."""
     params = {
         "uid": user_id,
         "now": now_ms,
         "play_window": play_window_ms,
-        "production_window": production_window_ms,
+        "away_after": away_after_ms,
     }
     async with engine.begin() as conn:
         row = (await conn.execute(_TOUCH, params)).first()

@@ -17,12 +17,12 @@ from tycoon.rules.state import PlayerState
 class Presence:
     """The two windows that decide what counts as playing (settings)."""
 
-    play_window_ms: int  # a gap up to this between two requests counts as play time
-    production_window_ms: int  # production goes on this long after the last request
+    play_window_ms: int  # a gap up to this between two requests is playing (play time, full production)
+    offline_cap_ms: int  # after a longer gap, production went on this long after the last request
 
     @property
-    def production_window_s(self) -> float:
-        return self.production_window_ms / 1000
+    def offline_cap_s(self) -> float:
+        return self.offline_cap_ms / 1000
 
 
 @dataclass(slots=True)

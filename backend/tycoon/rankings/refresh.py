@@ -20,7 +20,7 @@ SLACK_MS = 60_000  # keep refreshing a little past the end of production, to rec
 async def refresh_time_rankings(redis: Redis, game: Game) -> int:
     """Recompute energy, play time and supercoin ranks of players whose production may still be running."""
     now = time.time()
-    since = int(now * 1000) - game.presence.production_window_ms - SLACK_MS
+    since = int(now * 1000) - max(game.presence.offline_cap_ms, game.presence.play_window_ms) - SLACK_MS
     await redis.zremrangebyscore(keys.ACTIVE, "-inf", since)
     user_ids = [str(uid) for uid in await redis.zrange(keys.ACTIVE, since, "+inf", byscore=True)]
     for start in range(0, len(user_ids), BATCH):

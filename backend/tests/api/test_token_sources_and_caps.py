@@ -1,0 +1,83 @@
+"""Token sources for logout and refresh, the amount limit of bulk upgrades, and a small offline cap."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import (
+    PLANT,
+    Clock,
+    another_player,
+    app_of,
+    bare_client,
+    bearer,
+    built,
+    login,
+    place,
+    user_of,
+    value,
+)
+from tests.conftest import Api, grant
+
+
+async def second_session(api: Api) -> dict[str, str]:
+    async with bare_client(app_of(api)) as http:
+        response = await login(http, api.user["username"])
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with bare_client(app) as client:
+        yield client
+
+
+# §12: POST /logout authenticates with the refresh token, from the header or the cookie.
+async def test_logout_with_the_refresh_token_as_bearer(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await second_session(api)
+    response = await http.post("/logout", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"detail": "Logout successful"}
+
+
+async def test_logout_with_the_refresh_token_as_bearer_revokes_the_session(
+    api: Api, http: httpx.AsyncClient
+) -> None:
+    tokens = await second_session(api)
+    await http.post("/logout", headers=bearer(tokens["refresh_token"]))
+    assert (await http.get("/progress", headers=bearer(tokens["access_token"]))).status_code == 401
+    assert (await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))).status_code == 401
+
+
+# An explicit Authorization header names the session, as it does for access tokens; a stale cookie of
+# another session must not be refreshed or revoked in its place.
+async def test_refresh_uses_the_authorization_header_over_the_refresh_cookie(api: Api) -> None:
+    tokens = await second_session(api)  # api.http still holds the signup session's cookies
+    response = await api.http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 200
+    again = await api.http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
+    assert again.status_code == 401  # the header's session was rotated, so its old token is dead
+
+
+# Issue 2 decision 5: amounts above 10 000 per request are a 400 (the bulk endpoint skips the item silently).
+async def test_generator_bulk_upgrade_amount_above_ten_thousand_is_400(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="1e9999")
+    generator = await place(api)
+    items = [{"generator_id": generator["generator_id"], "key": "production", "amount": 10_001}]
+    response = await api.post("/generators/bulk-upgrade", {"upgrades": items})
+    assert response.status_code == 400
+
+
+# Issue 2 decision 3: production continues after the last request for at most OFFLINE_CAP_SECONDS; with a cap
+# below the 150 s presence window the server still credits the whole window.
+async def test_away_production_stops_at_a_configured_cap(short_cap_app: FastAPI, clock: Clock) -> None:
+    async with another_player(short_cap_app) as player:
+        await built(player, PLANT, money="0")
+        before = value(await user_of(player), "energy")
+        clock.advance(1000)
+        assert float(value(await user_of(player), "energy") - before) == pytest.approx(60, abs=1)
