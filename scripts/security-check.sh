@@ -19,7 +19,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT" || exit 2
 
-tool() { uv run --quiet --project backend --frozen "$@"; }
+UV="${UV:-$(bash scripts/uv.sh)}"
+tool() { "$UV" run --quiet --project backend --frozen "$@"; }
 notice() { echo "NOTICE: $*" >&2; }
 
 # --- secrets: tracked files scanned by detect-secrets, compared with the reviewed baseline --------------------
@@ -83,7 +84,7 @@ check_python() {
     notice "PyPI's advisory service is unreachable: Python dependency audit skipped"
     return 0
   fi
-  (cd backend && uv export --quiet --frozen --no-dev --no-emit-project --no-hashes --format requirements.txt) \
+  (cd backend && "$UV" export --quiet --frozen --no-dev --no-emit-project --no-hashes --format requirements.txt) \
     >"$WORK/requirements.txt" || return 1
   if tool pip-audit --requirement "$WORK/requirements.txt" --no-deps --disable-pip --progress-spinner off \
       >"$WORK/pip-audit.txt" 2>&1; then
