@@ -1,8 +1,9 @@
 """The catalogue cached in every process, kept fresh through a version number in Redis.
 
-Each process polls `catalogue:version` twice a second (one tiny GET, off the request path) and reloads from
-PostgreSQL when it changed, so an admin edit is visible everywhere within a second while requests never wait
-for the catalogue. The serialised GET /generator_types body and its ETag are computed once per version.
+Each process polls `catalogue:version` twice a second (one tiny GET, off the request path) and reloads when it
+changed — from Redis (`catalogue:doc:{version}`, written by the first process to need it) or else from
+PostgreSQL — so an admin edit is visible everywhere within a second while requests never wait for the
+catalogue. The serialised GET /generator_types body and its ETag are computed once per version.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from tycoon.redis import Redis
 from tycoon.rules.catalogue import Catalogue
 
 VERSION_KEY = "catalogue:version"
+DOC_KEY = "catalogue:doc"
+DOC_TTL_SECONDS = 24 * 3600
 POLL_SECONDS = 0.5
 log = structlog.get_logger()
 
@@ -35,7 +38,7 @@ class CatalogueCache:
 
     @classmethod
     async def load(cls, engine: AsyncEngine, redis: Redis) -> CatalogueCache:
-        catalogue = await repository.load(engine)
+        catalogue = await _fetch(engine, redis, await redis.get(VERSION_KEY))
         await redis.set(VERSION_KEY, catalogue.version, nx=True)
         return cls(catalogue)
 
@@ -43,7 +46,7 @@ class CatalogueCache:
         version = await redis.get(VERSION_KEY)
         if version is not None and int(version) == self.current.version:
             return
-        catalogue = await repository.load(engine)
+        catalogue = await _fetch(engine, redis, version)
         if version is None:  # Redis lost it (restart): republish what PostgreSQL says
             await redis.set(VERSION_KEY, catalogue.version, nx=True)
         if catalogue.version != self.current.version:
@@ -60,3 +63,12 @@ class CatalogueCache:
 
 async def publish_version(redis: Redis, version: int) -> None:
     await redis.set(VERSION_KEY, version)
+
+
+async def _fetch(engine: AsyncEngine, redis: Redis, version: bytes | str | None) -> Catalogue:
+    """The catalogue of `version` from Redis, else from PostgreSQL (then shared through Redis)."""
+    if version is not None and (cached := await redis.get(f"{DOC_KEY}:{int(version)}")) is not None:
+        return repository.from_document(int(version), cached)
+    catalogue = await repository.load(engine)
+    await redis.set(f"{DOC_KEY}:{catalogue.version}", repository.to_document(catalogue), ex=DOC_TTL_SECONDS)
+    return catalogue

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -26,17 +29,26 @@ def _to_row(gtype: GeneratorType) -> dict[str, object]:
 
 
 def _from_row(row: GeneratorTypeRow) -> GeneratorType:
-    return GeneratorType(
-        index=row.index,
-        name=row.name,
-        description=row.description,
-        cost=BigValue.parse(row.cost),
-        production=BigValue.parse(row.production),
-        build_seconds=row.build_seconds,
-        heat=row.heat,
-        tolerance=row.tolerance,
-        size=row.size,
+    return _from_values(
+        {name: getattr(row, name) for name in ("index", "name", "description", "cost", "production")}
+        | {"build_seconds": row.build_seconds, "heat": row.heat, "tolerance": row.tolerance, "size": row.size}
     )
+
+
+def _from_values(values: dict[str, Any]) -> GeneratorType:
+    return GeneratorType(
+        **values
+        | {"cost": BigValue.parse(values["cost"]), "production": BigValue.parse(values["production"])}
+    )
+
+
+def to_document(catalogue: Catalogue) -> bytes:
+    """The catalogue in storage form (full precision), as cached in Redis."""
+    return orjson.dumps([_to_row(gtype) for gtype in catalogue.types])
+
+
+def from_document(version: int, document: str | bytes) -> Catalogue:
+    return Catalogue(tuple(_from_values(values) for values in orjson.loads(document)), version)
 
 
 async def seed(engine: AsyncEngine) -> int:
