@@ -5,7 +5,7 @@ BACKEND := backend
 FRONTEND := frontend
 export UV_PROJECT_ENVIRONMENT ?= $(CURDIR)/$(BACKEND)/.venv
 
-.PHONY: install install-backend install-frontend services run test test-backend test-frontend lint bench vectors clean
+.PHONY: install install-backend install-frontend services tools run test test-backend test-frontend lint bench vectors clean
 
 install: install-backend install-frontend
 
@@ -24,8 +24,13 @@ run: services install
 lint: install-backend
 	cd $(BACKEND) && $(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy tycoon
 
-test-backend: services install-backend
+test-backend: services install-backend tools
 	cd $(BACKEND) && $(UV) run pytest -q -p no:cacheprovider
+
+# Debian tools the deploy checks use: docker-compose validates compose.yaml without an engine, promtool the alerts.
+tools:
+	@command -v docker-compose >/dev/null && command -v promtool >/dev/null && command -v nginx >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose prometheus nginx-light >/dev/null)
 
 test-frontend: services install
 	@bash scripts/test-frontend.sh

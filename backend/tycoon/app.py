@@ -102,9 +102,9 @@ def _add_root(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added innermost first: CORS → request log → proxy headers → security headers → overload → rate limit
-    # (requests without credentials) → CSRF → app.
-    setup_metrics(app, settings)
+    # Added innermost first. A request passes CORS → request log → metrics → proxy headers → security
+    # headers → overload bound → rate limit (requests without credentials) → CSRF/Origin → the route, so the
+    # log and the metrics also count the refusals of the layers inside them.
     app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
     app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings))
     app.add_middleware(
@@ -114,6 +114,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    setup_metrics(app, settings)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         CORSMiddleware,

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from tycoon.auth import cookies, passwords, sessions, throttle
-from tycoon.auth import repository as accounts
+from tycoon.auth import cookies, service, sessions, throttle
 from tycoon.auth.deps import CurrentPlayer, GameDep, authorization_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
-from tycoon.errors import InvalidCredentials, RefreshTokenInvalid, WrongPassword
+from tycoon.errors import RefreshTokenInvalid
 from tycoon.game.schemas import MessageOut, UserOut, user_view
 from tycoon.game.service import Game, Player
-from tycoon.players.codec import dumps
-from tycoon.players.store import LoadedPlayer, SessionPrincipal
-from tycoon.rankings import service as rankings
 from tycoon.redis import Redis, RedisDep
-from tycoon.rules.state import PlayerState
 
 router = APIRouter(tags=["auth"])
 
@@ -91,53 +84,19 @@ async def _start_session(
 
 @router.post("/signup", response_model=AuthOut, operation_id="signup")
 async def signup(
-    body: Credentials,
-    request: Request,
-    response: Response,
-    settings: SettingsDep,
-    redis: RedisDep,
-    game: GameDep,
-) -> AuthOut:
+    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+) -> AuthOut:  # fmt: skip
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
-    passwords.check_username(body.username)
-    passwords.check_password(body.password)
-    now = time.time()
-    state = PlayerState(user_id=str(uuid.uuid4()), username=body.username, settled_at=now)
-    doc = dumps(state)
-    password_hash = await passwords.hash_password(body.password)
-    await accounts.create_account(
-        request.app.state.engine, state.user_id, body.username, password_hash, doc, int(now * 1000)
-    )
-    await rankings.register_username(redis, state.user_id, body.username)
-    await rankings.store_entries(redis, state, 0)
-    player = Player(
-        SessionPrincipal(state.user_id, False), LoadedPlayer(state.user_id, 1, doc, 0, None), state, now
-    )
+    player = await service.register(request.app.state.engine, redis, body.username, body.password)
     return await _start_session(response, settings, redis, player, game)
 
 
 @router.post("/login", response_model=AuthOut, operation_id="login")
 async def login(
-    body: Credentials,
-    request: Request,
-    response: Response,
-    settings: SettingsDep,
-    redis: RedisDep,
-    game: GameDep,
-) -> AuthOut:
+    body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
+) -> AuthOut:  # fmt: skip
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
-    await throttle.check_username(redis, body.username)
-    account = await accounts.find_by_username(request.app.state.engine, body.username)
-    hashed = account.password_hash if account else passwords.dummy_verify_hash()
-    if not await passwords.verify_password(body.password, hashed) or account is None:
-        await throttle.record_failure(redis, body.username)
-        raise InvalidCredentials()
-    await throttle.clear_failures(redis, body.username)
-    loaded = await game.store.load(account.id)
-    if loaded is None:
-        raise InvalidCredentials()
-    now = time.time()
-    player = Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
+    player = await service.authenticate(request.app.state.engine, redis, game, body.username, body.password)
     return await _start_session(response, settings, redis, player, game)
 
 
@@ -215,14 +174,7 @@ async def delete_account(
     body: PasswordIn, request: Request, response: Response, player: CurrentPlayer, settings: SettingsDep,
     redis: RedisDep, game: GameDep,
 ) -> MessageOut:  # fmt: skip
-    engine = request.app.state.engine
-    account = await accounts.find_by_id(engine, player.user_id)
-    if account is None or not await passwords.verify_password(body.password, account.password_hash):
-        raise WrongPassword()
-    await accounts.delete_account(engine, player.user_id)
-    await game.store.forget(player.user_id)
-    await rankings.remove_player(redis, player.user_id)
-    await sessions.close_all(redis, player.user_id)
+    await service.delete_account(request.app.state.engine, redis, game, player.user_id, body.password)
     cookies.clear_session(response, settings)
     return MessageOut(detail="Account deleted")
 

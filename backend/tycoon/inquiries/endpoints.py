@@ -13,7 +13,7 @@ from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
 from tycoon.errors import InquiryNotFound, InvalidInquiryType
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
-from tycoon.rules.state import PlayerState
+from tycoon.rules import special
 
 router = APIRouter(tags=["inquiries"])
 
@@ -76,10 +76,6 @@ async def list_inquiries(
 InquiryId = Annotated[str, Path(max_length=64)]
 
 
-def _grant_supercoin(state: PlayerState) -> None:
-    state.supercoin += 1
-
-
 @router.post("/inquiries/{inquiry_id}/accept", response_model=DecisionOut, operation_id="accept_inquiry")
 async def accept_inquiry(
     inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep
@@ -87,7 +83,7 @@ async def accept_inquiry(
     author = await repository.take(request.app.state.engine, inquiry_id)
     if author is None:
         raise InquiryNotFound()
-    await game.act_on_user(author, _grant_supercoin)
+    await game.act_on_user(author, special.reward_inquiry)
     return DecisionOut(status="accepted", user_id=author)
 
 

@@ -14,9 +14,8 @@ from tycoon.game.factory import build_game
 from tycoon.postgres import create_engine
 from tycoon.redis import create_redis
 
-broker = RedisStreamBroker(
-    url=get_settings().redis_url, queue_name="tycoon:jobs", consumer_group_name="tycoon"
-)
+QUEUE_NAME = "tycoon:jobs"
+broker = RedisStreamBroker(url=get_settings().redis_url, queue_name=QUEUE_NAME, consumer_group_name="tycoon")
 scheduler = TaskiqScheduler(broker=broker, sources=[LabelScheduleSource(broker)])
 
 

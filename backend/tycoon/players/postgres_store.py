@@ -41,14 +41,14 @@ class PostgresPlayerStore:
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms
         )
         await self._redis.zadd(keys.ACTIVE, {user_id: now_ms})
-        return principal, None if record is None else _loaded(record)
+        return principal, None if record is None else record.loaded()
 
     async def load(self, user_id: str) -> LoadedPlayer | None:
         record = await repository.fetch_player(self._engine, user_id)
-        return None if record is None else _loaded(record)
+        return None if record is None else record.loaded()
 
     async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
-        return [_loaded(record) for record in await repository.fetch_players(self._engine, user_ids)]
+        return [record.loaded() for record in await repository.fetch_players(self._engine, user_ids)]
 
     async def save(self, loaded: LoadedPlayer, state: PlayerState, now_ms: int) -> int | None:
         clear_away = loaded.away_since_ms is not None
@@ -61,14 +61,3 @@ class PostgresPlayerStore:
 
     async def forget(self, user_id: str) -> None:
         await self._redis.zrem(keys.ACTIVE, user_id)
-
-
-def _loaded(record: repository.PlayerRecord) -> LoadedPlayer:
-    return LoadedPlayer(
-        record.user_id,
-        record.version,
-        record.doc,
-        record.play_time_ms,
-        record.away_since_ms,
-        record.last_seen_ms,
-    )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from tycoon.players.store import LoadedPlayer
+
 
 @dataclass(frozen=True, slots=True)
 class PlayerRecord:
@@ -17,6 +19,11 @@ class PlayerRecord:
     play_time_ms: int
     last_seen_ms: int
     away_since_ms: int | None
+
+    def loaded(self) -> LoadedPlayer:
+        return LoadedPlayer(
+            self.user_id, self.version, self.doc, self.play_time_ms, self.away_since_ms, self.last_seen_ms
+        )
 
 
 _COLUMNS = "user_id, version, doc::text AS doc, play_time_ms, last_seen_ms, away_since_ms"

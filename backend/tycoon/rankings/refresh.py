@@ -43,18 +43,8 @@ async def rebuild(redis: Redis, engine: AsyncEngine, game: Game) -> int:
             pipe.delete(zset_key(criteria), shown_key(criteria))
         pipe.delete(service.USERNAMES)
         await pipe.execute()
-    entries = []
-    for record in records:
-        loaded = LoadedPlayer(
-            record.user_id,
-            record.version,
-            record.doc,
-            record.play_time_ms,
-            record.away_since_ms,
-            record.last_seen_ms,
-        )
-        state = game.settle_unattended(loaded, now)
-        await service.register_username(redis, record.user_id, state.username)
-        entries.append((record.user_id, service.entries_for(state, record.play_time_ms)))
-    await service.store_many(redis, entries)
+    states = [game.settle_unattended(record.loaded(), now) for record in records]
+    if states:
+        await redis.hset(service.USERNAMES, mapping={state.user_id: state.username for state in states})
+    await service.store_many(redis, [(s.user_id, service.entries_for(s, s.play_time_ms)) for s in states])
     return len(records)

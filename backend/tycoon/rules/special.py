@@ -21,3 +21,10 @@ def buy_special(state: PlayerState, key: str) -> None:
         raise NotEnoughSupercoin()
     state.supercoin -= SUPERCOIN_PRICE
     setattr(state, spec.field, level + 1)
+
+
+INQUIRY_REWARD: Final = 1  # supercoins for an inquiry an admin accepts (§9, source 2)
+
+
+def reward_inquiry(state: PlayerState) -> None:
+    state.supercoin += INQUIRY_REWARD

@@ -1,0 +1,61 @@
+"""Accounts: sign-up, login and deletion, independent of HTTP (the endpoints add cookies and tokens)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tycoon.auth import passwords, sessions, throttle
+from tycoon.auth import repository as accounts
+from tycoon.errors import InvalidCredentials, WrongPassword
+from tycoon.game.service import Game, Player
+from tycoon.players.codec import dumps
+from tycoon.players.store import LoadedPlayer, SessionPrincipal
+from tycoon.rankings import service as rankings
+from tycoon.redis import Redis
+from tycoon.rules.state import PlayerState
+
+
+async def register(engine: AsyncEngine, redis: Redis, username: str, password: str) -> Player:
+    """A new account with its first game state, in PostgreSQL, listed in the rankings."""
+    passwords.check_username(username)
+    passwords.check_password(password)
+    now = time.time()
+    state = PlayerState(user_id=str(uuid.uuid4()), username=username, settled_at=now)
+    doc = dumps(state)
+    password_hash = await passwords.hash_password(password)
+    await accounts.create_account(engine, state.user_id, username, password_hash, doc, int(now * 1000))
+    await rankings.register_username(redis, state.user_id, username)
+    await rankings.store_entries(redis, state, 0)
+    return Player(
+        SessionPrincipal(state.user_id, False), LoadedPlayer(state.user_id, 1, doc, 0, None), state, now
+    )
+
+
+async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: str, password: str) -> Player:
+    """Unknown user and wrong password fail alike, after the same amount of hashing work."""
+    await throttle.check_username(redis, username)
+    account = await accounts.find_by_username(engine, username)
+    hashed = account.password_hash if account else passwords.dummy_verify_hash()
+    if not await passwords.verify_password(password, hashed) or account is None:
+        await throttle.record_failure(redis, username)
+        raise InvalidCredentials()
+    await throttle.clear_failures(redis, username)
+    loaded = await game.store.load(account.id)
+    if loaded is None:
+        raise InvalidCredentials()
+    now = time.time()
+    return Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
+
+
+async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id: str, password: str) -> None:
+    """Everything of the account goes: its rows (cascading), cached state, rankings and every session."""
+    account = await accounts.find_by_id(engine, user_id)
+    if account is None or not await passwords.verify_password(password, account.password_hash):
+        raise WrongPassword()
+    await accounts.delete_account(engine, user_id)
+    await game.store.forget(user_id)
+    await rankings.remove_player(redis, user_id)
+    await sessions.close_all(redis, user_id)
