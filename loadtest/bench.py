@@ -304,9 +304,11 @@ class Bench:
         locust.wait_spawned(players, timeout=60 + players / self.options.spawn_rate)
         time.sleep(self.options.settle)
         probe = self.probe(locust.histogram_dir, [locust.service, *more])
+        probe.reset_slow_commands()
         start = probe.sample()
         time.sleep(self.options.window)
         result = row(label, players, start, probe.sample())
+        result.slow_redis = probe.slow_commands()
         print(
             f"    {players} players (+{added} accounts in {signing_up:.0f} s): {result.rate:.0f} req/s, "
             f"p50 {result.p50_ms:.1f} p99 {result.p99_ms:.1f} ms, errors {100 * result.error_rate:.2f} %, "
@@ -387,8 +389,20 @@ def machine_facts(options: Options) -> dict[str, Any]:
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "load_average_at_start": os.getloadavg(),
         "wrk": output("wrk", "--version").splitlines()[0] if shutil.which("wrk") else None,
+        "server_settings_from_environment": settings_in_environment(),
         "options": {k: str(v) for k, v in asdict(options).items()},
     }
+
+
+def settings_in_environment() -> dict[str, str]:
+    """Server settings the caller set (`MAX_INFLIGHT_PER_WORKER=32 make bench`): they reach the server, and the
+    report says so. The benchmark's own overrides (database, limits) are described in the report."""
+    sys.path.insert(0, str(REPO_DIR / "backend"))
+    from tycoon.config import Settings
+
+    secret = ("SECRET", "DSN", "PASSWORD", "TOKEN")
+    names = {name.upper() for name in Settings.model_fields}
+    return {k: ("***" if any(s in k for s in secret) else v) for k, v in os.environ.items() if k in names}
 
 
 def ensure_tools() -> None:

@@ -60,6 +60,20 @@ class Probe:
             at, cpu, memory, redis_calls, statements, transactions, recording, procs.machine_busy_seconds()
         )
 
+    def reset_slow_commands(self) -> None:
+        redis.Redis(port=self.redis_port).slowlog_reset()
+
+    def slow_commands(self, top: int = 5) -> dict[str, Any]:
+        """Redis commands slower than 2 ms since the reset (services.start_redis sets the threshold): Redis is
+        single-threaded, so each of them held every other client back for that long."""
+        entries = redis.Redis(port=self.redis_port).slowlog_get(1000)
+        slowest = sorted(entries, key=lambda e: -int(e["duration"]))[:top]
+        return {
+            "count": len(entries),
+            "total_ms": sum(int(e["duration"]) for e in entries) / 1000,
+            "slowest": [[int(e["duration"]) / 1000, _command_text(e["command"])] for e in slowest],
+        }
+
     def _redis_calls(self) -> dict[str, int]:
         info = redis.Redis(port=self.redis_port, db=0).info("commandstats")
         return {name.removeprefix("cmdstat_"): int(stat["calls"]) for name, stat in info.items()}
@@ -95,6 +109,7 @@ class Row:
     routes: dict[str, dict[str, float]] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
     refusals: dict[str, int] = field(default_factory=dict)
+    slow_redis: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -156,6 +171,11 @@ def row(label: str, players: int, start: Sample, end: Sample) -> Row:
             f"{r}: {d}": n for (r, d), n in sorted(recording.refusals.items(), key=lambda kv: -kv[1])[:10]
         },
     )
+
+
+def _command_text(command: bytes | str) -> str:
+    text = command.decode(errors="replace") if isinstance(command, bytes) else str(command)
+    return text[:120]
 
 
 def _routes(recording: Recording) -> dict[str, dict[str, float]]:

@@ -63,10 +63,13 @@ def markdown(results: dict[str, Any], png: str) -> str:
 def header(results: dict[str, Any], png: str) -> str:
     meta = results["meta"]
     load = ", ".join(f"{x:.1f}" for x in meta["load_average_at_start"])
+    given = meta.get("server_settings_from_environment") or {}
+    settings = ", ".join(f"`{k}={v}`" for k, v in sorted(given.items())) or "none (the defaults)"
     return f"""# Performance
 
 Written by `make bench` (`loadtest/bench.py`) on {meta["date"]}, commit `{meta["commit"]}`.
 Machine: {meta["cpu"]}, {meta["cores"]} cores, {meta["memory_gib"]} GiB; load average at start {load}.
+Server settings taken from the environment: {settings}.
 The load generators run on the same cores as the server, so absolute numbers move with whatever else runs;
 the ratios to the reference app, measured in the same run, are the figures to compare across runs.
 
@@ -181,8 +184,8 @@ def mode_section(results: dict[str, Any], mode: str, rows: list[dict[str, Any]])
         lines += ["", "Two API process groups (each with the same worker count) on two ports behind nginx on the "
                   "same cores, one worker and one scheduler; server CPU includes nginx. Compare with the "
                   "single instance at the same number of players."]  # fmt: skip
-    if rows:
-        lines += ["", detail(capacity(results, mode) or rows[-1])]
+    best, limit = capacity(results, mode), next((r for r in rows if not r["passed"]), None)
+    lines += ["\n" + detail(r) for r in (best, limit) if r is not None]
     return "\n".join(lines)
 
 
@@ -194,9 +197,13 @@ def detail(r: dict[str, Any]) -> str:
     )
     cores = ", ".join(f"{name} {v:.2f}" for name, v in sorted(r["cpu_cores"].items()))
     refusals = "; ".join(f"{k} × {n:,}" for k, n in r["refusals"].items()) or "none"
+    slow = r.get("slow_redis") or {}
+    slowest = "; ".join(f"{ms:.1f} ms `{text}`" for ms, text in slow.get("slowest", [])) or "none"
     return (
-        f"At {r['players']:,} players — per route: {routes}.  \n"
+        f"At {r['players']:,} players ({'passed' if r['passed'] else 'the limit'}) — per route: {routes}.  \n"
         f"Redis commands per request: {commands}.  \nCPU cores by process group: {cores}.  \n"
+        f"Redis commands over 2 ms (each blocks every client): {slow.get('count', 0)}, "
+        f"{slow.get('total_ms', 0):.0f} ms in all; slowest: {slowest}.  \n"
         f"Game refusals (400, counted as answers): {refusals}."
     )
 

@@ -163,6 +163,12 @@ def create_database(port: int, name: str) -> None:
 def start_redis(launcher: Launcher, port: int) -> Service:
     argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     argv += ["--dir", str(launcher.workdir), "--maxclients", "20000"]
+    argv += [
+        "--slowlog-log-slower-than",
+        "2000",
+        "--slowlog-max-len",
+        "1000",
+    ]  # commands over 2 ms, for the report
     service = launcher.start("redis", argv)
     wait_for(lambda: _redis_ping(port), "Redis", service)
     return service
