@@ -14,15 +14,23 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database W
   psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE \"$database\""
 fi
 cd backend
-"$UV" run tycoon migrate
-"$UV" run tycoon seed
+"$UV" sync --frozen --quiet
+.venv/bin/tycoon migrate
+.venv/bin/tycoon seed
 
+# The venv's own entry point (not `uv run`), so that each process gets our signals directly.
+tycoon=.venv/bin/tycoon
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+cleanup() {
+  trap - EXIT INT TERM
+  kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
-"$UV" run tycoon api & pids+=($!)
-"$UV" run tycoon worker & pids+=($!)
-"$UV" run tycoon scheduler & pids+=($!)
+"$tycoon" api & pids+=($!)
+"$tycoon" worker & pids+=($!)
+"$tycoon" scheduler & pids+=($!)
 if [ -d ../frontend ]; then
   (cd ../frontend && npm run dev -- --host 127.0.0.1 --port 5173 --strictPort) & pids+=($!)
 fi
