@@ -43,9 +43,10 @@ from tycoon.tutorial.endpoints import router as tutorial_router
 from tycoon.upgrades.endpoints import router as upgrades_router
 
 log = structlog.get_logger()
+# Most requested first: routing tries the routes in this order.
 ROUTERS = (
-    health_router, auth_router, catalogue_router, generators_router, exchange_router, upgrades_router,
-    rebirth_router, special_router, rankings_router, tutorial_router, inquiries_router,
+    generators_router, rankings_router, exchange_router, upgrades_router, health_router, auth_router,
+    catalogue_router, rebirth_router, special_router, tutorial_router, inquiries_router,
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ is never rounded up in the player's favour.
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import Decimal
 from typing import Final
 
@@ -47,15 +48,7 @@ class BigValue:
     # wire form ----------------------------------------------------------------------------------------------
     def to_wire(self) -> tuple[int, int]:
         """Canonical (data, high): high = 0 and |data| < 10^6, or high > 0 and 10^5 ≤ |data| < 10^6."""
-        value = self.value
-        if value.is_zero():
-            return 0, 0
-        digits_before_point = value.adjusted() + 1  # 1234.5 → 4
-        high = max(0, digits_before_point - 3)
-        data = int(_CONTEXT.scaleb(value, 3 - high).to_integral_value(rounding=decimal.ROUND_DOWN))
-        if abs(data) >= 10**_WIRE_DIGITS:  # only reachable by rounding at the boundary
-            data, high = data // 10, high + 1
-        return data, high
+        return _to_wire(self.value)
 
     def __str__(self) -> str:
         return str(self.value)
@@ -133,6 +126,18 @@ class BigValue:
 
     def __deepcopy__(self, memo: dict[int, object]) -> BigValue:
         return self
+
+
+@functools.lru_cache(maxsize=8192)  # prices and rates repeat in every answer
+def _to_wire(value: Decimal) -> tuple[int, int]:
+    if value.is_zero():
+        return 0, 0
+    digits_before_point = value.adjusted() + 1  # 1234.5 → 4
+    high = max(0, digits_before_point - 3)
+    data = int(_CONTEXT.scaleb(value, 3 - high).to_integral_value(rounding=decimal.ROUND_DOWN))
+    if abs(data) >= 10**_WIRE_DIGITS:  # only reachable by rounding at the boundary
+        data, high = data // 10, high + 1
+    return data, high
 
 
 def _as_decimal(other: BigValue | int | float | str | Decimal) -> Decimal:

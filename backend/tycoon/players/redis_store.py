@@ -7,6 +7,8 @@ updates the rankings. A player missing from Redis is loaded from PostgreSQL and 
 
 from __future__ import annotations
 
+from string import Template
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.players import keys, repository
@@ -18,36 +20,41 @@ from tycoon.ratelimit.limits import BUCKET_LUA, Limits
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
-# KEYS: session key. ARGV: now_ms, play window ms (a gap up to it counts as play time), away threshold ms (a
-# longer gap records `away` = the last request before it), active zset, player key prefix, then the rate limits:
-# ip key, ip rate, ip burst, player rate, player burst.
+# KEYS: session key. ARGV: now_ms, client ip, '1' when this request's rate-limit tokens were already taken.
+# The settings are part of the script's text (fewer arguments to encode on every request): $play_window_ms (a
+# gap up to it counts as play time; a longer one records `away` = the last request before it), the rate limits.
 # Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), nil for no session,
 # or {'!', wait_ms, scope} when a rate limit refuses the request.
-_LOAD = (
+_LOAD = Template(
     BUCKET_LUA
     + """
 local now = tonumber(ARGV[1])
-local wait = bucket(ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), now)
-if wait > 0 then return {'!', wait, 'ip'} end
+local limited = ARGV[3] ~= '1'
+if limited then
+  local wait = bucket('rl:ip:' .. ARGV[2], $ip_rate, $ip_burst, now)
+  if wait > 0 then return {'!', wait, 'ip'} end
+end
 local sess = redis.call('GET', KEYS[1])
 if not sess then return false end
 local uid = string.match(sess, '^([^|]+)')
-wait = bucket('rl:p:' .. uid, tonumber(ARGV[9]), tonumber(ARGV[10]), now)
-if wait > 0 then return {'!', wait, 'player'} end
-local key = ARGV[5] .. uid
+if limited then
+  local wait = bucket('rl:p:' .. uid, $player_rate, $player_burst, now)
+  if wait > 0 then return {'!', wait, 'player'} end
+end
+local key = 'player:' .. uid
 local row = redis.call('HMGET', key, 'v', 'doc', 'seen', 'pt', 'away')
 if row[1] then
   local seen = tonumber(row[3]) or now
   local gap = now - seen
-  if gap > 0 and gap <= tonumber(ARGV[2]) then
+  if gap > 0 and gap <= $play_window_ms then
     row[4] = redis.call('HINCRBY', key, 'pt', gap)
   end
-  if gap > tonumber(ARGV[3]) and not row[5] then
+  if gap > $play_window_ms and not row[5] then
     redis.call('HSET', key, 'away', seen)
     row[5] = seen
   end
   if gap > 0 then redis.call('HSET', key, 'seen', now) end
-  redis.call('ZADD', ARGV[4], now, uid)
+  redis.call('ZADD', '$active', now, uid)
 end
 return {sess, row[1], row[2], row[4], row[5]}
 """
@@ -87,7 +94,16 @@ class RedisPlayerStore:
         self._engine = engine
         self._presence = presence
         self._limits = limits
-        self._load = redis.register_script(_LOAD)
+        self._load = redis.register_script(
+            _LOAD.substitute(
+                play_window_ms=presence.play_window_ms,
+                active=keys.ACTIVE,
+                ip_rate=limits.ip_per_second,
+                ip_burst=limits.ip_burst,
+                player_rate=limits.player_per_second,
+                player_burst=limits.player_burst,
+            )
+        )
         self._install = redis.register_script(_INSTALL)
         self._save = redis.register_script(_SAVE)
 
@@ -108,13 +124,7 @@ class RedisPlayerStore:
         self, token_hash: str, now_ms: int, client_ip: str, counted: bool = False
     ) -> list[str | int | None] | None:
         """`counted`: this request already took its rate-limit tokens (second run after an install)."""
-        presence = self._presence
-        limits = Limits(0, 0, 0) if counted else self._limits
-        args: list[str | int | float] = [
-            now_ms, presence.play_window_ms, presence.play_window_ms, keys.ACTIVE, "player:"
-        ]  # fmt: skip
-        args += [f"rl:ip:{client_ip}", limits.ip_per_second, limits.ip_burst]
-        args += [limits.player_per_second, limits.player_burst]
+        args: list[str | int] = [now_ms, client_ip, "1" if counted else "0"]
         row: list[str | int | None] | None = await self._load(keys=[keys.session(token_hash)], args=args)
         return row
 

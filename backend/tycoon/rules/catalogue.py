@@ -174,6 +174,10 @@ class Catalogue:
     version: int = 0
     _by_index: Mapping[int, GeneratorType] = dataclasses.field(init=False, repr=False, compare=False)
     _by_type_id: Mapping[str, GeneratorType] = dataclasses.field(init=False, repr=False, compare=False)
+    # Memo of derived values (simulation's generator rates) that depend only on this catalogue and small ints.
+    memo: dict[tuple[int, ...], object] = dataclasses.field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_index", MappingProxyType({t.index: t for t in self.types}))

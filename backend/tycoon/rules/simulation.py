@@ -18,7 +18,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 from tycoon.errors import GeneratorTypeNotFound
 from tycoon.kit.bignum import BigValue, big_sum, power
@@ -61,7 +61,26 @@ def generator_type_of(catalogue: Catalogue, generator: GeneratorState) -> Genera
     return gtype
 
 
+_MEMO_LIMIT: Final = 50_000
+
+
 def generator_rates(state: PlayerState, generator: GeneratorState, catalogue: Catalogue) -> GeneratorRates:
+    # Every request needs the rates of every generator; they depend on a handful of levels only, so they are
+    # remembered per catalogue (pure: the same levels always give the same rates).
+    key = (
+        generator.type_index, generator.production_level, generator.heat_reduction_level,
+        generator.tolerance_level, state.production_bonus, state.rebirth_count + state.energy_multiplier,
+        state.heat_reduction, state.tolerance_bonus,
+    )  # fmt: skip
+    rates = catalogue.memo.get(key)
+    if rates is None:
+        if len(catalogue.memo) > _MEMO_LIMIT:
+            catalogue.memo.clear()
+        rates = catalogue.memo[key] = _generator_rates(state, generator, catalogue)
+    return cast(GeneratorRates, rates)
+
+
+def _generator_rates(state: PlayerState, generator: GeneratorState, catalogue: Catalogue) -> GeneratorRates:
     gtype = generator_type_of(catalogue, generator)
     return GeneratorRates(
         production=_production(state, generator, gtype),
