@@ -55,6 +55,7 @@ from services import (
 )
 
 DATABASE = "tycoon_bench"
+FLOOR = "reference /hello"
 REDIS_DB = 9
 
 
@@ -126,6 +127,7 @@ class Bench:
             self.prepare()
             self.phase("reference", self.reference)
             capacity = self.phase("redis, 0 ms", lambda: self.ladder("redis, 0 ms", self.options.steps))
+            self.phase(FLOOR, self.latency_floor)
             self.phase("overload", lambda: self.overload(capacity))
             self.phase("two instances", lambda: self.two_instances(capacity))
             rtt = self.options.delayed_rtt_ms
@@ -269,9 +271,14 @@ class Bench:
         }  # fmt: skip
 
     def ladder(
-        self, label: str, steps: list[int], host: str | None = None, more: Sequence[Service] = ()
+        self,
+        label: str,
+        steps: list[int],
+        host: str | None = None,
+        more: Sequence[Service] = (),
+        scenario: str = "game",
     ) -> Row | None:
-        locust = self.start_locust(label, host)
+        locust = self.start_locust(label, host, scenario)
         rows: list[Row] = []
         self.results["modes"][label] = saved = []
         try:
@@ -282,18 +289,18 @@ class Bench:
                 rows.append(self.step_watched(locust, label, players, more))
                 saved.append(rows[-1].to_json())
                 self.save()
-                if not rows[-1].passed():
+                if not rows[-1].passed() and scenario == "game":
                     break
         finally:
             self.launcher.stop(locust.service)
         passed = [r for r in rows if r.passed()]
         return passed[-1] if passed else None
 
-    def start_locust(self, label: str, host: str | None = None) -> LocustRun:
-        name = label.replace(", ", "-").replace(" ", "")
+    def start_locust(self, label: str, host: str | None = None, scenario: str = "game") -> LocustRun:
+        name = label.replace(", ", "-").replace(" ", "").replace("/", "")
         return LocustRun.start(
             self.launcher, name, host or self.url(), self.accounts.path,
-            self.options.locust_processes, self.ports.locust_web,
+            self.options.locust_processes, self.ports.locust_web, scenario,
         )  # fmt: skip
 
     def step(self, locust: LocustRun, label: str, players: int, more: Sequence[Service] = ()) -> Row:
@@ -307,7 +314,8 @@ class Bench:
         probe.reset_slow_commands()
         start = probe.sample()
         time.sleep(self.options.window)
-        result = row(label, players, start, probe.sample())
+        server = ("reference", "redis") if label == FLOOR else SERVER_GROUPS
+        result = row(label, players, start, probe.sample(), server)
         result.slow_redis = probe.slow_commands()
         print(
             f"    {players} players (+{added} accounts in {signing_up:.0f} s): {result.rate:.0f} req/s, "
@@ -343,6 +351,20 @@ class Bench:
             self.results["overload"] = overload_step.run(self, locust, players)
         finally:
             self.launcher.stop(locust.service)
+
+    def latency_floor(self) -> None:
+        """The players' pacing against the bare /hello at the player counts just measured: what p99 this machine
+        and this harness give with no game at all (the limit of what the steps can show)."""
+        counts = [row["players"] for row in self.results["modes"].get("redis, 0 ms", [])][-3:]
+        ref = start_reference(
+            self.launcher, self.ports.reference, self.options.workers, self.env["REDIS_URL"]
+        )
+        try:
+            self.ladder(
+                FLOOR, counts or self.options.steps[:1], self.url(self.ports.reference), [ref], "reference"
+            )
+        finally:
+            self.launcher.stop(ref)
 
     def steps_near(self, capacity: Row | None, below: int) -> list[int]:
         """The steps from `below` rungs under the capacity up (all of them when there is no capacity)."""

@@ -28,7 +28,14 @@ class LocustRun:
 
     @classmethod
     def start(
-        cls, launcher: Launcher, name: str, host: str, accounts: Path, processes: int, web_port: int
+        cls,
+        launcher: Launcher,
+        name: str,
+        host: str,
+        accounts: Path,
+        processes: int,
+        web_port: int,
+        scenario: str = "game",
     ) -> LocustRun:
         histogram_dir = launcher.workdir / "histograms" / name
         histogram_dir.mkdir(parents=True, exist_ok=True)
@@ -39,6 +46,7 @@ class LocustRun:
             TYCOON_ACCOUNTS=str(accounts),
             TYCOON_HISTOGRAM_DIR=str(histogram_dir),
             TYCOON_LOCUST_PROCESSES=str(processes),
+            TYCOON_SCENARIO=scenario,
         )
         service = launcher.start(f"locust-{name}", argv, env)
         web = f"http://127.0.0.1:{web_port}"

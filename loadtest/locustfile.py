@@ -16,6 +16,7 @@ Environment (all optional):
     TYCOON_ORIGIN           Origin header sent with every request (default http://127.0.0.1:5173)
     TYCOON_PLAYER_RPS       requests per second per player (default 1)
     TYCOON_LOCUST_PROCESSES number of Locust worker processes, to split the accounts between them (default 1)
+    TYCOON_SCENARIO         "reference": the same pacing against the reference app's GET /hello instead
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from locust.runners import MasterRunner, Runner, WorkerRunner
 ORIGIN = os.environ.get("TYCOON_ORIGIN", "http://127.0.0.1:5173")
 REQUESTS_PER_SECOND = float(os.environ.get("TYCOON_PLAYER_RPS", "1"))
 PROCESSES = int(os.environ.get("TYCOON_LOCUST_PROCESSES", "1"))
+SCENARIO = os.environ.get("TYCOON_SCENARIO", "game")
 CRITERIA = ("money", "energy", "playtime", "rebirth", "supercoin")
 SMALL_EXCHANGE = {"amount_data": 1000, "amount_high": 0}  # one unit of energy
 
@@ -94,21 +97,62 @@ def refusal_detail(response: ResponseContextManager) -> str:
         return "?"
 
 
-# The player -------------------------------------------------------------------------------------------------
-class Player(FastHttpUser):
+# Pacing -----------------------------------------------------------------------------------------------------
+class PacedUser(FastHttpUser):
+    """One request per 1/TYCOON_PLAYER_RPS seconds on a fixed schedule; call start_schedule() once set up."""
+
+    abstract = True
     network_timeout = 10.0
     connection_timeout = 10.0
-
-    headers: dict[str, str]
-    user_id: str | None = None
-    user: dict[str, Any]
-    generators: list[dict[str, Any]]
-    cheapest_type_id: Any = None
     next_at = 0.0
 
     def wait_time(self) -> float:
         self.next_at = max(self.next_at + 1 / REQUESTS_PER_SECOND, time.monotonic())
         return self.next_at - time.monotonic()
+
+    def start_schedule(self) -> None:
+        gevent.sleep(random.random() / REQUESTS_PER_SECOND)  # the random phase
+        self.next_at = time.monotonic()
+
+    @contextmanager
+    def timed(
+        self, method: str, path: str, route: str, may_refuse: bool, **kwargs: Any
+    ) -> Iterator[ResponseContextManager]:
+        """Send, classify and record one request; the caller reads the answer inside the `with`."""
+        started = time.perf_counter()
+        with self.client.request(method, path, name=route, catch_response=True, **kwargs) as response:
+            ms = (time.perf_counter() - started) * 1000
+            outcome, status = classify(response, may_refuse)
+            RECORDING.record(f"{method} {route}", outcome, ms, status)
+            if outcome == OK:
+                response.success()
+            else:
+                response.failure(f"{status} {outcome}")
+            yield response
+
+
+class ReferencePlayer(PacedUser):
+    """The same pacing against the reference app's GET /hello: the latency floor of this machine and harness."""
+
+    abstract = SCENARIO != "reference"
+
+    def on_start(self) -> None:
+        self.start_schedule()
+
+    @task
+    def hello(self) -> None:
+        with self.timed("GET", "/hello", "/hello", may_refuse=False):
+            pass
+
+
+# The player -------------------------------------------------------------------------------------------------
+class Player(PacedUser):
+    abstract = SCENARIO == "reference"
+    headers: dict[str, str]
+    user_id: str | None = None
+    user: dict[str, Any]
+    generators: list[dict[str, Any]]
+    cheapest_type_id: Any = None
 
     def on_start(self) -> None:
         self.headers = {"Origin": ORIGIN}
@@ -121,8 +165,7 @@ class Player(FastHttpUser):
         self.progress()
         for _ in range(3):
             self.place()
-        gevent.sleep(random.random() / REQUESTS_PER_SECOND)
-        self.next_at = time.monotonic()
+        self.start_schedule()
 
     def sign_up(self) -> str:
         name = "lt" + uuid.uuid4().hex[:16]
@@ -243,21 +286,11 @@ class Player(FastHttpUser):
     def call(
         self, method: str, path: str, route: str, body: object = None, may_refuse: bool = False
     ) -> dict[str, Any] | None:
-        started = time.perf_counter()
-        with self.client.request(
-            method, path, name=route, json=body, headers=self.headers, catch_response=True
-        ) as response:
-            ms = (time.perf_counter() - started) * 1000
-            outcome, status = classify(response, may_refuse)
-            RECORDING.record(f"{method} {route}", outcome, ms, status)
-            if outcome != OK:
-                response.failure(f"{status} {outcome}")
-                return None
-            response.success()
-            if response.status_code == 400:
+        with self.timed(method, path, route, may_refuse, json=body, headers=self.headers) as response:
+            if response.status_code == 400 and may_refuse:
                 RECORDING.refusals[(f"{method} {route}", refusal_detail(response))] += 1
                 return None
-            return _json(response)
+            return _json(response) if 200 <= response.status_code < 300 else None
 
 
 def _json(response: ResponseContextManager) -> dict[str, Any] | None:

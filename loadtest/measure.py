@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,9 @@ class Row:
         return {**asdict(self), **{name: getattr(self, name) for name in derived}, "passed": self.passed()}
 
 
-def row(label: str, players: int, start: Sample, end: Sample) -> Row:
+def row(
+    label: str, players: int, start: Sample, end: Sample, server_groups: Sequence[str] = SERVER_GROUPS
+) -> Row:
     recording = end.recording.minus(start.recording)
     everything = recording.histogram(OUTCOMES)
     redis_calls = {k: end.redis_calls.get(k, 0) - start.redis_calls.get(k, 0) for k in end.redis_calls}
@@ -158,7 +161,7 @@ def row(label: str, players: int, start: Sample, end: Sample) -> Row:
         p95_ms=everything.percentile(0.95),
         p99_ms=everything.percentile(0.99),
         served_p99_ms=recording.histogram([OK]).percentile(0.99),
-        server_cpu_seconds=sum(cpu.get(name, 0.0) for name in SERVER_GROUPS),
+        server_cpu_seconds=sum(cpu.get(name, 0.0) for name in server_groups),
         cpu_cores={name: used / seconds for name, used in cpu.items()},
         other_cores=(end.machine_busy - start.machine_busy - sum(cpu.values())) / seconds,
         pg_statements=end.pg_statements - start.pg_statements,

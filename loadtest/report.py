@@ -180,6 +180,10 @@ def mode_section(results: dict[str, Any], mode: str, rows: list[dict[str, Any]])
             f"{cores:.2f} | {r['cpu_cores'].get('locust', 0):.2f} | {r.get('other_cores', 0):.2f} | "
             f"{'ok' if r['passed'] else 'limit'} |"
         )
+    if mode == "reference /hello":
+        lines += ["", "The same players' pacing against the reference app's bare `GET /hello` (server CPU: the "
+                  "reference app and Redis): the latency this machine and harness give with no game at all. A "
+                  "game step whose p99 is near this one is limited by the machine, not by the server."]  # fmt: skip
     if mode == "two instances":
         lines += ["", "Two API process groups (each with the same worker count) on two ports behind nginx on the "
                   "same cores, one worker and one scheduler; server CPU includes nginx. Compare with the "
