@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from services import LOADTEST_DIR
 
@@ -148,8 +148,8 @@ def reference_table(results: dict[str, Any]) -> str:
         f"wrk with {refs[0]['connections'] if refs else '–'} connections, 2 threads. CPU per request counts the "
         "app's processes (plus Redis for `/redis`, plus every server process for `/progress`).", "",
         "| endpoint | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/request | req/s vs `/redis` "
-        "| CPU vs `/hello` | wrk cores | other cores |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU vs `/hello` | Redis cmds/req | wrk cores | other cores |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for ref in refs:
         rate_ratio = ref["rate"] / redis_get["rate"] if redis_get else None
@@ -157,7 +157,8 @@ def reference_table(results: dict[str, Any]) -> str:
         lines.append(
             f"| {ref['label']} | {ref['rate']:,.0f} | {fmt(ref['p50_ms'], 2)} | {fmt(ref['p99_ms'], 2)} | "
             f"{ref['non_2xx']:,} | {fmt(ref['cpu_ms_per_request'], 3)} | {fmt(rate_ratio, 2)} | {fmt(cpu_ratio, 2)} | "
-            f"{fmt(ref.get('wrk_cores'), 2)} | {fmt(ref.get('other_cores'), 2)} |"
+            f"{fmt(ref.get('redis_per_request'), 2)} | {fmt(ref.get('wrk_cores'), 2)} | "
+            f"{fmt(ref.get('other_cores'), 2)} |"
         )
     return "\n".join(lines)
 
@@ -272,6 +273,10 @@ def problems(results: dict[str, Any]) -> str:
 
 
 # plot -------------------------------------------------------------------------------------------------------
+LineStyle = Literal[":", "--", "-"]
+STYLES: tuple[tuple[str, LineStyle], ...] = (("p50_ms", ":"), ("p95_ms", "--"), ("p99_ms", "-"))
+
+
 def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib
 
@@ -282,9 +287,8 @@ def plot(results: dict[str, Any], path: Path) -> None:
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for colour, (mode, rows) in zip(colours, results["modes"].items(), strict=False):
         players = [r["players"] for r in rows]
-        for key, style in (("p50_ms", ":"), ("p95_ms", "--"), ("p99_ms", "-")):
-            label = f"{mode} {key.removesuffix('_ms')}"
-            latency.plot(players, [r[key] for r in rows], style, color=colour, marker="o", ms=3, label=label)
+        for key, style in STYLES:
+            latency.plot(players, [r[key] for r in rows], style, color=colour, marker="o", ms=3)
         throughput.plot(players, [r["rate"] for r in rows], "-", color=colour, marker="o", ms=3, label=mode)
     latency.axhline(100, color="grey", lw=0.8)
     latency.set(xlabel="players (1 request/s each)", ylabel="latency, ms (log)", yscale="log",
@@ -293,7 +297,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
     throughput.plot([0, top], [0, top], color="grey", lw=0.8, label="1 request/s per player")
     throughput.set(xlabel="players (1 request/s each)", ylabel="requests/s", title="Throughput")
     if results["modes"]:
-        latency.legend(fontsize=6, ncol=2)
+        from matplotlib.lines import Line2D
+
+        styles = [Line2D([], [], color="black", linestyle=style, label=key[:3]) for key, style in STYLES]
+        latency.legend(
+            handles=styles, fontsize=7, loc="lower right", title="colours: see right", title_fontsize=7
+        )
         throughput.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
