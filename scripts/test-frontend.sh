@@ -23,7 +23,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 cd backend
 "$UV" run tycoon migrate
 "$UV" run tycoon seed
-"$UV" run uvicorn --factory tycoon.app:create_app --host 127.0.0.1 --port "$port" > /tmp/tycoon-e2e-api.log 2>&1 &
+"$UV" run uvicorn --factory tycoon.app:create_app --no-proxy-headers --host 127.0.0.1 --port "$port" > /tmp/tycoon-e2e-api.log 2>&1 &
 api=$!
 "$UV" run tycoon worker > /tmp/tycoon-e2e-worker.log 2>&1 &
 worker=$!

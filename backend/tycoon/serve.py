@@ -25,7 +25,7 @@ MAX_REQUESTS_JITTER = 200_000
 
 def gunicorn_argv(port: int, workers: int, app: str = APP) -> list[str]:
     argv = [sys.executable, "-m", "gunicorn", app, "--config", "python:tycoon.gunicorn_conf"]
-    argv += ["--worker-class", "uvicorn_worker.UvicornWorker", "--workers", str(workers)]
+    argv += ["--worker-class", "tycoon.worker_class.TycoonWorker", "--workers", str(workers)]
     argv += ["--bind", f"0.0.0.0:{port}", "--keep-alive", str(KEEPALIVE_SECONDS)]
     argv += ["--graceful-timeout", str(GRACEFUL_TIMEOUT_SECONDS), "--timeout", "60"]
     argv += ["--max-requests", str(MAX_REQUESTS), "--max-requests-jitter", str(MAX_REQUESTS_JITTER)]

@@ -54,6 +54,7 @@ def api_server(env: dict[str, str], name: str) -> Iterator[str]:
     """One uvicorn process of the app; yields its base URL."""
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "--factory", "tycoon.app:create_app", "--port", str(port)]
+    argv.append("--no-proxy-headers")  # as `tycoon api`: only the app decides whom to trust (TRUSTED_PROXIES)
     process = _spawn(argv, env, f"api-{name}")
     base_url = f"http://127.0.0.1:{port}"
     try:

@@ -72,3 +72,12 @@ def test_requests_without_credentials_are_limited_per_ip(limited_servers: tuple[
     assert 429 in statuses
     other_client = httpx.get(f"{limited_servers[0]}/generator_types", headers=_client(4))
     assert other_client.status_code == 200
+
+
+def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(test_environment: dict[str, str]) -> None:
+    env = {**test_environment, "RATE_LIMIT_IP_PER_SECOND": "5", "TRUSTED_PROXIES": "10.0.0.1"}
+    with api_server(env, "untrusting") as base_url:
+        statuses = [
+            httpx.get(f"{base_url}/generator_types", headers=_client(i)).status_code for i in range(30)
+        ]  # a new X-Forwarded-For each time, but 127.0.0.1 is not a trusted proxy here: one client
+    assert 429 in statuses
