@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 5
     redis_pool_size: int = 64
-    max_inflight_per_worker: int = 48  # ~50 ms of queued work per worker: beyond it, a fast 503
+    max_inflight_per_worker: int = 128  # ~150 ms of queued work per worker: beyond it, a fast 503
 
     # rate limits (per second unless named otherwise)
     rate_limit_player_per_second: float = 10.0
