@@ -177,3 +177,12 @@ async def built(api: Api, index: int = PLANT, x: int = 100, *, money: str = "1e9
     generator = await place(api, index, x)
     await rewind(app, api.user["user_id"], generator["build_total_seconds"] + 0.01)
     return await generator_of(api, generator["generator_id"])
+
+
+async def signed_up(api: Api) -> dict[str, str]:
+    """Tokens of a fresh session for the `api` player (a second login, on a client that is then dropped)."""
+    async with bare_client(app_of(api)) as http:
+        response = await login(http, api.user["username"])
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens

@@ -18,18 +18,10 @@ from tests.api.conftest import (
     bare_client,
     bearer,
     login,
+    signed_up,
 )
 from tests.conftest import ORIGIN, Api, http_client, make_settings
 from tycoon.app import create_app
-
-
-async def signed_up(api: Api) -> dict[str, str]:
-    """Tokens of a fresh session for the `api` player (a second login, on a client that is then dropped)."""
-    async with bare_client(app_of(api)) as http:
-        response = await login(http, api.user["username"])
-    assert response.status_code == 200, response.text
-    tokens: dict[str, str] = response.json()
-    return tokens
 
 
 @pytest.fixture

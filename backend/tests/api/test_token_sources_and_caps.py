@@ -12,23 +12,15 @@ from tests.api.conftest import (
     PLANT,
     Clock,
     another_player,
-    app_of,
     bare_client,
     bearer,
     built,
-    login,
     place,
+    signed_up,
     user_of,
     value,
 )
 from tests.conftest import Api, grant
-
-
-async def second_session(api: Api) -> dict[str, str]:
-    async with bare_client(app_of(api)) as http:
-        response = await login(http, api.user["username"])
-    tokens: dict[str, str] = response.json()
-    return tokens
 
 
 @pytest.fixture
@@ -39,7 +31,7 @@ async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 # §12: POST /logout authenticates with the refresh token, from the header or the cookie.
 async def test_logout_with_the_refresh_token_as_bearer(api: Api, http: httpx.AsyncClient) -> None:
-    tokens = await second_session(api)
+    tokens = await signed_up(api)
     response = await http.post("/logout", headers=bearer(tokens["refresh_token"]))
     assert response.status_code == 200, response.text
     assert response.json() == {"detail": "Logout successful"}
@@ -48,7 +40,7 @@ async def test_logout_with_the_refresh_token_as_bearer(api: Api, http: httpx.Asy
 async def test_logout_with_the_refresh_token_as_bearer_revokes_the_session(
     api: Api, http: httpx.AsyncClient
 ) -> None:
-    tokens = await second_session(api)
+    tokens = await signed_up(api)
     await http.post("/logout", headers=bearer(tokens["refresh_token"]))
     assert (await http.get("/progress", headers=bearer(tokens["access_token"]))).status_code == 401
     assert (await http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))).status_code == 401
@@ -57,7 +49,7 @@ async def test_logout_with_the_refresh_token_as_bearer_revokes_the_session(
 # An explicit Authorization header names the session, as it does for access tokens; a stale cookie of
 # another session must not be refreshed or revoked in its place.
 async def test_refresh_uses_the_authorization_header_over_the_refresh_cookie(api: Api) -> None:
-    tokens = await second_session(api)  # api.http still holds the signup session's cookies
+    tokens = await signed_up(api)  # api.http still holds the signup session's cookies
     response = await api.http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))
     assert response.status_code == 200
     again = await api.http.post("/refresh/access", headers=bearer(tokens["refresh_token"]))

@@ -58,20 +58,23 @@ async def open_session(redis: Redis, ttl: SessionConfig, user_id: str, is_admin:
 
 async def find_by_refresh(redis: Redis, config: SessionConfig, refresh_token: str) -> Session | None:
     refresh = token_hash(config.secret, refresh_token)
-    value = await redis.get(keys.refresh(refresh))
-    if value is None:
-        return None
-    user_id, admin, access = str(value).split("|")
-    return Session(user_id, admin == "1", access, refresh)
+    found = await _stored(redis, keys.refresh(refresh))
+    return None if found is None else Session(found[0], found[1], access_hash=found[2], refresh_hash=refresh)
 
 
 async def find_by_access(redis: Redis, config: SessionConfig, access_token: str) -> Session | None:
     access = token_hash(config.secret, access_token)
-    value = await redis.get(keys.session(access))
+    found = await _stored(redis, keys.session(access))
+    return None if found is None else Session(found[0], found[1], access_hash=access, refresh_hash=found[2])
+
+
+async def _stored(redis: Redis, key: str) -> tuple[str, bool, str] | None:
+    """(user id, admin, hash of the other token of the pair) stored under a token's key."""
+    value = await redis.get(key)
     if value is None:
         return None
-    user_id, admin, refresh = str(value).split("|")
-    return Session(user_id, admin == "1", access, refresh)
+    user_id, admin, paired = str(value).split("|")
+    return user_id, admin == "1", paired
 
 
 async def close_session(redis: Redis, session: Session) -> bool:
