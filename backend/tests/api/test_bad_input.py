@@ -117,3 +117,10 @@ async def test_errors_are_json_with_detail(api: Api) -> None:
 async def test_very_long_inquiry_is_not_500(api: Api) -> None:
     response = await api.post("/inquiries", {"type": "other", "content": "가" * 200_000})
     assert response.status_code < 500
+
+
+async def test_a_nul_character_is_bad_input_not_a_database_failure(api: Api) -> None:
+    login = await api.http.post("/login", json={"username": "\u0000ab", "password": "password1"})
+    assert login.status_code == 401
+    inquiry = await api.post("/inquiries", {"type": "bug", "content": "a\u0000b"})
+    assert inquiry.status_code == 422

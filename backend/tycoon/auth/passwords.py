@@ -38,8 +38,12 @@ def dummy_verify_hash() -> str:
 _DUMMY = _HASHER.hash("not-a-real-password-1")
 
 
+def is_valid_username(username: str) -> bool:
+    return _USERNAME.fullmatch(username) is not None
+
+
 def check_username(username: str) -> None:
-    if not _USERNAME.fullmatch(username):
+    if not is_valid_username(username):
         raise InvalidUsername()
 
 

@@ -36,6 +36,8 @@ async def register(engine: AsyncEngine, redis: Redis, username: str, password: s
 
 async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: str, password: str) -> Player:
     """Unknown user and wrong password fail alike, after the same amount of hashing work."""
+    if not passwords.is_valid_username(username):  # such a user cannot exist (and NUL cannot reach SQL)
+        raise InvalidCredentials()
     await throttle.check_username(redis, username)
     account = await accounts.find_by_username(engine, username)
     hashed = account.password_hash if account else passwords.dummy_verify_hash()

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tycoon.kit.bignum import BigValue
+from tycoon.kit.text import NO_NUL
 from tycoon.rules.catalogue import Catalogue, GeneratorType
 
 
@@ -63,7 +64,7 @@ class GeneratorTypePatch(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    description: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=500, pattern=NO_NUL)
     cost_data: int | None = Field(None, ge=0, le=999_999)
     cost_high: int | None = Field(None, ge=0, le=10**9)
     energy_data: int | None = Field(None, ge=0, le=999_999)

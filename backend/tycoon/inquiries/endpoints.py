@@ -13,6 +13,7 @@ from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
 from tycoon.errors import InquiryNotFound, InvalidInquiryType
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
+from tycoon.kit.text import NO_NUL
 from tycoon.rules import special
 
 router = APIRouter(tags=["inquiries"])
@@ -22,7 +23,7 @@ INQUIRY_TYPES = frozenset({"bug", "vulnerability", "proposal", "other"})
 
 class InquiryIn(BaseModel):
     type: str = Field(max_length=32)
-    content: str = Field(min_length=1, max_length=5000)
+    content: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
 
 
 class InquiryOut(BaseModel):
