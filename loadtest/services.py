@@ -247,37 +247,9 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-NGINX_CONF = """
-worker_processes auto;
-worker_rlimit_nofile 40000;
-error_log {dir}/error.log warn;
-pid {dir}/nginx.pid;
-events {{ worker_connections 20000; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    upstream tycoon {{
-        {servers}
-        keepalive 512;
-    }}
-    server {{
-        listen 127.0.0.1:{port} backlog=4096;
-        keepalive_requests 1000000;
-        location / {{
-            proxy_pass http://tycoon;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
-}}
-"""
+NGINX_CONF = (
+    Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "two-instances.conf.template"
+).read_text()
 
 
 def start_nginx(launcher: Launcher, port: int, upstream_ports: list[int]) -> Service:

@@ -6,6 +6,7 @@ rankings must agree whichever instance answers.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,30 +24,9 @@ from tests.system.processes import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
-  upstream api {{ server 127.0.0.1:{first}; server 127.0.0.1:{second}; }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://api;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      add_header X-Upstream $upstream_addr always;
-    }}
-  }}
-}}
-"""
+NGINX_CONF = (
+    BACKEND.parent / "deploy" / "nginx" / "two-instances.conf.template"
+).read_text()  # as `make bench`
 
 
 def _nginx() -> str:
@@ -80,10 +60,13 @@ def balancer(test_environment: dict[str, str]) -> Iterator[str]:
     env = {**test_environment, "RATE_LIMIT_PLAYER_PER_SECOND": "2", "RATE_LIMIT_PLAYER_BURST": "12"}
     with _instance(env, "one") as first, _instance(env, "two") as second:
         workdir = tempfile.mkdtemp(prefix="tycoon-nginx-")
+        os.chmod(workdir, 0o777)  # nginx's worker processes run as nobody and write their temp files here
         port = free_port()
         conf = Path(workdir) / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(dir=workdir, first=first, second=second, port=port))
-        nginx = subprocess.Popen([_nginx(), "-c", str(conf), "-p", workdir], stderr=subprocess.DEVNULL)
+        servers = f"server 127.0.0.1:{first}; server 127.0.0.1:{second};"
+        conf.write_text(NGINX_CONF.format(dir=workdir, servers=servers, port=port))
+        command = [_nginx(), "-c", str(conf), "-p", workdir, "-g", "daemon off;"]
+        nginx = subprocess.Popen(command, stderr=subprocess.DEVNULL)
         try:
             wait_until_healthy(f"http://127.0.0.1:{port}")
             yield f"http://127.0.0.1:{port}"
