@@ -9,6 +9,7 @@ import time
 
 import orjson
 from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import ACCESS_COOKIE
@@ -34,9 +35,13 @@ class RateLimitMiddleware:
         ip = client[0] if client else "unknown"
         if self._script is None:  # the Redis client exists once the lifespan has started
             self._script = scope["app"].state.redis.register_script(CHECK_LUA)
-        wait_ms, limited_scope = await self._script(
-            args=self.limits.script_args(int(time.time() * 1000), ip, None)
-        )
+        try:
+            wait_ms, limited_scope = await self._script(
+                args=self.limits.script_args(int(time.time() * 1000), ip, None)
+            )
+        except RedisError:  # fail open: the route itself answers 503 if it needs Redis (not a bare 500 here)
+            await self.app(scope, receive, send)
+            return
         if int(wait_ms) > 0:
             RATE_LIMITED.labels(scope=str(limited_scope)).inc()
             await send_refusal(send, self.limits.refusal(int(wait_ms), str(limited_scope)))
