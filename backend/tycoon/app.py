@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tycoon.auth.csrf import CsrfOriginMiddleware
@@ -144,6 +145,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeoutError)  # every pooled connection busy: overload, not a bug
     async def postgres_down(request: Request, error: Exception) -> JSONResponse:
         return _storage_unavailable("postgres", error)
 
