@@ -66,12 +66,15 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _config(request: Request) -> SessionConfig:
+    config: SessionConfig = request.app.state.session_config
+    return config
+
+
 async def _start_session(
-    response: Response, settings: Settings, redis: Redis, player: Player, game: Game
+    request: Request, response: Response, settings: Settings, redis: Redis, player: Player, game: Game
 ) -> AuthOut:
-    pair = await sessions.open_session(
-        redis, session_config(settings), player.user_id, player.principal.is_admin
-    )
+    pair = await sessions.open_session(redis, _config(request), player.user_id, player.principal.is_admin)
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=True)
     return AuthOut(
@@ -88,7 +91,7 @@ async def signup(
 ) -> AuthOut:  # fmt: skip
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
     player = await service.register(request.app.state.engine, redis, body.username, body.password)
-    return await _start_session(response, settings, redis, player, game)
+    return await _start_session(request, response, settings, redis, player, game)
 
 
 @router.post("/login", response_model=AuthOut, operation_id="login")
@@ -97,7 +100,7 @@ async def login(
 ) -> AuthOut:  # fmt: skip
     await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
     player = await service.authenticate(request.app.state.engine, redis, game, body.username, body.password)
-    return await _start_session(response, settings, redis, player, game)
+    return await _start_session(request, response, settings, redis, player, game)
 
 
 @router.get("/csrf-token", response_model=CsrfOut, operation_id="csrf_token")
@@ -117,9 +120,7 @@ async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | 
     refresh cookie, which may belong to another session of the same browser."""
     explicit = (body.refresh_token if body else None) or authorization_token(request)
     token = explicit or request.cookies.get(cookies.REFRESH_COOKIE)
-    session = (
-        await sessions.find_by_refresh(redis, request.app.state.session_config, token) if token else None
-    )
+    session = await sessions.find_by_refresh(redis, _config(request), token) if token else None
     if session is None:
         raise RefreshTokenInvalid()
     return session
@@ -129,13 +130,11 @@ RefreshSession = Annotated[Session, Depends(_refresh_session)]
 
 
 async def _rotate(
-    response: Response, settings: Settings, redis: Redis, session: Session, detail: str
+    request: Request, response: Response, settings: Settings, redis: Redis, session: Session, detail: str
 ) -> TokensOut:
     if not await sessions.close_session(redis, session):
         raise RefreshTokenInvalid()
-    pair: TokenPair = await sessions.open_session(
-        redis, session_config(settings), session.user_id, session.is_admin
-    )
+    pair: TokenPair = await sessions.open_session(redis, _config(request), session.user_id, session.is_admin)
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=False)
     return TokensOut(
@@ -145,16 +144,16 @@ async def _rotate(
 
 @router.post("/refresh/access", response_model=TokensOut, operation_id="refresh_access")
 async def refresh_access(
-    response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
+    request: Request, response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
 ) -> TokensOut:
-    return await _rotate(response, settings, redis, session, "access token refreshed")
+    return await _rotate(request, response, settings, redis, session, "access token refreshed")
 
 
 @router.post("/refresh/refresh", response_model=TokensOut, operation_id="refresh_pair")
 async def refresh_pair(
-    response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
+    request: Request, response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
 ) -> TokensOut:
-    return await _rotate(response, settings, redis, session, "token pair refreshed")
+    return await _rotate(request, response, settings, redis, session, "token pair refreshed")
 
 
 @router.post("/logout", response_model=MessageOut, operation_id="logout")
@@ -180,7 +179,7 @@ async def delete_account(
 
 
 async def _session_to_close(request: Request, redis: Redis) -> Session | None:
-    config = request.app.state.session_config
+    config = _config(request)
     explicit = authorization_token(request)
     if explicit:
         return await sessions.find_by_refresh(redis, config, explicit) or await sessions.find_by_access(
