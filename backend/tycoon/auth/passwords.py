@@ -1,6 +1,6 @@
 """Password hashing with Argon2 (pwdlib), off the event loop and bounded in concurrency.
 
-Parameters are OWASP's minimum for Argon2id (19 MiB, 2 passes): a hash takes ~15 ms of one core here, so a
+Parameters are OWASP's minimum for Argon2id (19 MiB, 2 passes): a hash takes ~20 ms of one core here, so a
 burst of sign-ups cannot starve the game requests of memory or CPU.
 """
 
