@@ -1,7 +1,8 @@
 """gunicorn hooks for `tycoon api` (the command line itself is built in serve.py).
 
 Runs in the gunicorn master: logs in the same JSON lines as the workers, and keeps PROMETHEUS_MULTIPROC_DIR
-clean across restarts and worker replacements.
+clean across restarts and worker replacements; in each worker once it has built the app: the collector's
+settings.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 from typing import Any
 
 from tycoon.config import get_settings
+from tycoon.kit.gctune import freeze_startup_objects
 from tycoon.observability import multiproc
 from tycoon.observability.logging import configure_logging
 
@@ -29,3 +31,8 @@ def child_exit(server: Any, worker: Any) -> None:
     directory = _metrics_dir()
     if directory:
         multiproc.fold_exited_worker(directory, worker.pid)
+
+
+def post_worker_init(worker: Any) -> None:
+    # The worker has built the app (routes, models): keep the collector from re-scanning them.
+    freeze_startup_objects()
