@@ -25,3 +25,16 @@ async def test_answers_match_their_documented_models(api: Api) -> None:
     envelope = GeneratorEnvelope.model_validate(paused.json(), strict=True)
     assert set(paused.json()["user"]) == set(type(envelope.user).model_fields)
     assert set(paused.json()["generator"]) == set(type(envelope.generator).model_fields)
+
+
+async def test_ranking_answers_match_their_documented_models(api: Api) -> None:
+    from tycoon.rankings.endpoints import RankOut, RanksOut
+
+    for criteria in ("money", "energy", "playtime", "rebirth", "supercoin"):
+        mine = await api.get(f"/rank?criteria={criteria}")
+        page = await api.get(f"/ranks?criteria={criteria}&limit=5")
+        assert (mine.status_code, page.status_code) == (200, 200)
+        RankOut.model_validate(mine.json(), strict=True)
+        parsed = RanksOut.model_validate(page.json(), strict=True)
+        assert parsed.ranks, "the caller at least is ranked"
+        assert set(page.json()["ranks"][0]) == set(type(parsed.ranks[0]).model_fields)

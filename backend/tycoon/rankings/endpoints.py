@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer
+from tycoon.game.schemas import respond
 from tycoon.rankings import service
 from tycoon.rankings.scores import Criteria, entries_shown
 from tycoon.redis import RedisDep
@@ -45,22 +46,28 @@ class RanksOut(BaseModel):
     ranks: list[RankRowOut]
 
 
-def score_of(criteria: Criteria, shown: str) -> Score:
+def score_of(criteria: Criteria, shown: str) -> dict[str, int | str] | int:
+    """The score as the original shows it (BigScore for money and energy), as plain data for `respond`."""
     if criteria in (Criteria.money, Criteria.energy):
         data, _, high = shown.partition(",")
-        return BigScore(data=int(data), high=int(high or 0), displayValue=f"{data}e{high or 0}")
+        return {"data": int(data), "high": int(high or 0), "displayValue": f"{data}e{high or 0}"}
     return int(shown)
 
 
 @router.get("/rank", response_model=RankOut, operation_id="my_rank")
 async def my_rank(
     player: CurrentPlayer, redis: RedisDep, criteria: Annotated[str | None, Query(max_length=32)] = None
-) -> RankOut:
+) -> Response:
     chosen = Criteria.parse(criteria)
     rank = await service.rank_of(redis, chosen, player.user_id)
     shown = entries_shown(player.state, player.loaded.play_time_ms, chosen)
-    return RankOut(
-        username=player.state.username, rank=rank, score=score_of(chosen, shown), criteria=chosen.value
+    return respond(
+        {
+            "username": player.state.username,
+            "rank": rank,
+            "score": score_of(chosen, shown),
+            "criteria": chosen.value,
+        }
     )
 
 
@@ -71,11 +78,13 @@ async def ranks(
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     criteria: Annotated[str | None, Query(max_length=32)] = None,
-) -> RanksOut:
+) -> Response:
     chosen = Criteria.parse(criteria)
     page = await service.page(redis, chosen, limit, offset)
     rows = [
-        RankRowOut(username=row.username, rank=row.rank, score=score_of(chosen, row.shown))
+        {"username": row.username, "rank": row.rank, "score": score_of(chosen, row.shown)}
         for row in page.rows
     ]
-    return RanksOut(total=page.total, limit=limit, offset=offset, criteria=chosen.value, ranks=rows)
+    return respond(
+        {"total": page.total, "limit": limit, "offset": offset, "criteria": chosen.value, "ranks": rows}
+    )

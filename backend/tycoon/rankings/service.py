@@ -8,6 +8,9 @@ recently active players. `rebuild` recreates every set from PostgreSQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from redis.commands.core import AsyncScript
 
 from tycoon.rankings.scores import (
     Criteria,
@@ -32,6 +35,17 @@ local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1] + ARGV[2] - 1)
 if #ids == 0 then return {total, {}, {}, {}} end
 return {total, ids, redis.call('HMGET', KEYS[2], unpack(ids)), redis.call('HMGET', KEYS[3], unpack(ids))}
 """
+
+
+_PAGE_SCRIPTS: WeakKeyDictionary[Redis, AsyncScript] = WeakKeyDictionary()
+
+
+def _page_script(redis: Redis) -> AsyncScript:
+    """Registered once per client (registering hashes the script's text)."""
+    script = _PAGE_SCRIPTS.get(redis)
+    if script is None:
+        script = _PAGE_SCRIPTS[redis] = redis.register_script(_PAGE)
+    return script
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +112,7 @@ async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
 
 
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
-    script = redis.register_script(_PAGE)
+    script = _page_script(redis)
     keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
     total, _ids, shown, names = await script(keys=keys, args=[offset, limit])
     rows = [
