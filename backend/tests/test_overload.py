@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from tycoon.overload import InflightLimitMiddleware
+from tycoon.overload import InflightLimitMiddleware, LoopLag
 
 LIMIT = 3
 
@@ -144,3 +145,54 @@ async def test_lifespan_and_websocket_scopes_pass_through() -> None:
 def test_a_bound_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         InflightLimitMiddleware(HoldingApp(), max_inflight=0)
+
+
+LAG = 0.1
+
+
+@pytest.fixture
+async def lag_client(app: HoldingApp, rejections: Rejections) -> AsyncIterator[httpx.AsyncClient]:
+    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=LAG)
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def block_the_loop(seconds: float) -> None:
+    """What a saturated worker looks like to its timers: a long stretch of other work without a pause."""
+    asyncio.get_running_loop().call_soon(time.sleep, seconds)
+    await asyncio.sleep(0)  # the blocking callback runs before this task resumes
+
+
+async def test_a_lagging_event_loop_refuses_new_requests_until_it_catches_up(
+    lag_client: httpx.AsyncClient, app: HoldingApp, rejections: Rejections
+) -> None:
+    assert (await lag_client.get("/")).status_code == 200  # sets the lag probe
+    await block_the_loop(LAG * 2)
+    refused = await lag_client.get("/progress")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "1"
+    assert rejections.count == 1
+    assert app.calls == ["/"]
+    await asyncio.sleep(LoopLag().interval * 3)  # the loop idles: the next probe finds no lag
+    assert (await lag_client.get("/")).status_code == 200
+    assert (await lag_client.get("/")).status_code == 200
+
+
+async def test_a_lag_below_the_bound_and_a_burst_within_the_count_are_served(
+    app: HoldingApp, rejections: Rejections
+) -> None:
+    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=1.0)
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/")).status_code == 200
+        await block_the_loop(0.2)
+        responses = await asyncio.gather(*(client.get("/") for _ in range(30)))
+    assert [r.status_code for r in responses] == [200] * 30
+    assert rejections.count == 0
+
+
+async def test_without_a_lag_bound_only_the_count_refuses(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/")).status_code == 200
+    await block_the_loop(LAG * 2)
+    assert (await client.get("/")).status_code == 200

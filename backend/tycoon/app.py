@@ -112,6 +112,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         InflightLimitMiddleware,
         max_inflight=settings.max_inflight_per_worker,
+        max_lag=settings.overload_max_lag_ms / 1000 or None,
         on_reject=OVERLOAD_REJECTED.inc,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)

@@ -51,7 +51,10 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 5
     redis_pool_size: int = 64
-    max_inflight_per_worker: int = 128  # ~150 ms of queued work per worker: beyond it, a fast 503
+    max_inflight_per_worker: int = 128  # requests one worker serves at once: beyond it, a fast 503
+    overload_max_lag_ms: int = Field(
+        default=100, ge=0
+    )  # a worker whose event loop lags more answers 503; 0: off
 
     # rate limits (per second unless named otherwise)
     rate_limit_player_per_second: float = 10.0
