@@ -27,10 +27,12 @@ lint: install-backend
 test-backend: services install-backend tools
 	cd $(BACKEND) && $(UV) run pytest -q -p no:cacheprovider
 
-# Debian tools the deploy checks use: docker-compose validates compose.yaml without an engine, promtool the alerts.
+# Debian tools the deploy checks use: docker-compose validates compose.yaml without an engine, promtool the alerts;
+# nginx fronts the scale-out test and benchmark, wrk drives the benchmark's reference and overload steps.
 tools:
-	@command -v docker-compose >/dev/null && command -v promtool >/dev/null && command -v nginx >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose prometheus nginx-light >/dev/null)
+	@command -v docker-compose >/dev/null && command -v promtool >/dev/null && command -v nginx >/dev/null && \
+	  command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  docker-compose prometheus nginx-light wrk >/dev/null)
 
 test-frontend: services install
 	@bash scripts/test-frontend.sh
@@ -41,7 +43,7 @@ test: lint test-backend test-frontend
 vectors: install-backend
 	cd $(BACKEND) && WRITE_VECTORS=1 $(UV) run pytest -q tests/rules/test_vectors.py
 
-bench: services install-backend
+bench: services install-backend tools
 	cd $(BACKEND) && $(UV) run python ../loadtest/bench.py
 
 clean:
