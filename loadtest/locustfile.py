@@ -44,6 +44,7 @@ REQUESTS_PER_SECOND = float(os.environ.get("TYCOON_PLAYER_RPS", "1"))
 PROCESSES = int(os.environ.get("TYCOON_LOCUST_PROCESSES", "1"))
 SCENARIO = os.environ.get("TYCOON_SCENARIO", "game")
 CRITERIA = ("money", "energy", "playtime", "rebirth", "supercoin")
+SETUP_ATTEMPTS = 10
 SMALL_EXCHANGE = {"amount_data": 1000, "amount_high": 0}  # one unit of energy
 
 RECORDING = Recording()
@@ -161,8 +162,14 @@ class Player(PacedUser):
         token = account["access_token"] if account else self.sign_up()
         self.headers["Authorization"] = f"Bearer {token}"
         self.client.cookiejar.clear()  # a Bearer client: no cookies, so no CSRF token either
-        self.load_catalogue()
-        self.progress()
+        for _ in range(SETUP_ATTEMPTS):  # as the web client: a refused start (503 while spawning) is retried
+            if self.cheapest_type_id is None:
+                self.load_catalogue()
+            if self.user_id is None:
+                self.progress()
+            if self.cheapest_type_id is not None and self.user_id is not None:
+                break
+            gevent.sleep(1)
         for _ in range(3):
             self.place()
         self.start_schedule()
@@ -233,6 +240,8 @@ class Player(PacedUser):
 
     # actions: a 400 is the game saying no (money, energy, slots) --------------------------------------------
     def place(self) -> None:
+        if self.cheapest_type_id is None or self.user_id is None:
+            return  # its start never got the catalogue or its progress: nothing to place yet
         body = {
             "user_id": self.user_id,
             "generator_type_id": self.cheapest_type_id,

@@ -147,7 +147,7 @@ def test_a_bound_below_one_is_refused() -> None:
         InflightLimitMiddleware(HoldingApp(), max_inflight=0)
 
 
-LAG = 0.1
+LAG = 0.05
 
 
 @pytest.fixture
@@ -168,15 +168,24 @@ async def test_a_lagging_event_loop_refuses_new_requests_until_it_catches_up(
     lag_client: httpx.AsyncClient, app: HoldingApp, rejections: Rejections
 ) -> None:
     assert (await lag_client.get("/")).status_code == 200  # sets the lag probe
-    await block_the_loop(LAG * 2)
+    await block_the_loop(LAG + LoopLag(LAG).window + 0.1)  # above the target for longer than the window
     refused = await lag_client.get("/progress")
     assert refused.status_code == 503
     assert refused.headers["retry-after"] == "1"
     assert rejections.count == 1
     assert app.calls == ["/"]
-    await asyncio.sleep(LoopLag().interval * 3)  # the loop idles: the next probe finds no lag
+    await asyncio.sleep(LoopLag(LAG).interval * 3)  # the loop idles: the next probe finds no lag
     assert (await lag_client.get("/")).status_code == 200
     assert (await lag_client.get("/")).status_code == 200
+
+
+async def test_a_stall_shorter_than_the_window_is_not_overload(
+    lag_client: httpx.AsyncClient, rejections: Rejections
+) -> None:
+    assert (await lag_client.get("/")).status_code == 200
+    await block_the_loop(LAG + LoopLag(LAG).window / 2)
+    assert (await lag_client.get("/")).status_code == 200
+    assert rejections.count == 0
 
 
 async def test_a_lag_below_the_bound_and_a_burst_within_the_count_are_served(
@@ -194,5 +203,42 @@ async def test_a_lag_below_the_bound_and_a_burst_within_the_count_are_served(
 
 async def test_without_a_lag_bound_only_the_count_refuses(client: httpx.AsyncClient) -> None:
     assert (await client.get("/")).status_code == 200
-    await block_the_loop(LAG * 2)
+    await block_the_loop(LAG * 3)
     assert (await client.get("/")).status_code == 200
+
+
+async def test_a_refusal_carries_cors_headers_for_an_allowed_origin_and_preflights_pass(
+    app: HoldingApp, rejections: Rejections
+) -> None:
+    limited = InflightLimitMiddleware(
+        app, max_inflight=LIMIT, on_reject=rejections, allowed_origins=["https://tycoon.example/"]
+    )
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        held = await fill(client, app)
+        allowed = await client.get("/progress", headers={"Origin": "https://tycoon.example"})
+        other = await client.get("/progress", headers={"Origin": "https://evil.example"})
+        preflight = await client.options("/progress", headers={"Origin": "https://tycoon.example"})
+        app.release.set()
+        await asyncio.gather(*held)
+    assert allowed.status_code == other.status_code == 503
+    assert allowed.headers["access-control-allow-origin"] == "https://tycoon.example"
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert "retry-after" in allowed.headers["access-control-expose-headers"]
+    assert "access-control-allow-origin" not in other.headers
+    assert preflight.status_code == 200  # passed to the app (the CORS middleware answers it there)
+
+
+def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
+    from starlette.middleware.errors import ServerErrorMiddleware
+
+    from tycoon.app import create_app
+    from tycoon.config import Settings
+
+    settings = Settings(overload_max_lag_ms=40, max_inflight_per_worker=7)
+    stack = create_app(settings).build_middleware_stack()
+    assert isinstance(stack, InflightLimitMiddleware)
+    assert isinstance(stack.app, ServerErrorMiddleware)
+    assert stack.max_inflight == 7
+    assert stack.lag is not None
+    assert stack.lag.target == 0.04

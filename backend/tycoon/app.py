@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tycoon.auth.csrf import CsrfOriginMiddleware
@@ -69,11 +70,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.engine.dispose()
 
 
+class TycoonApp(FastAPI):
+    """FastAPI with the overload bound around all of its layers: a refusal costs no framework work."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return InflightLimitMiddleware(
+            super().build_middleware_stack(),
+            max_inflight=settings.max_inflight_per_worker,
+            max_lag=settings.overload_max_lag_ms / 1000 or None,
+            on_reject=OVERLOAD_REJECTED.inc,
+            allowed_origins=settings.frontend_origins,
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
     init_sentry(settings)
-    app = FastAPI(
+    app = TycoonApp(
         title="Energy Tycoon",
         version="1.0.0",
         summary="Server-authoritative Energy Tycoon: the original API, computed by the server.",
@@ -104,17 +119,11 @@ def _add_root(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added innermost first. A request passes CORS → request log → metrics → proxy headers → security
-    # headers → overload bound → rate limit (requests without credentials) → CSRF/Origin → the route, so the
-    # log and the metrics also count the refusals of the layers inside them.
+    # Added innermost first. A request passes the overload bound (outside everything, TycoonApp) → CORS →
+    # request log → metrics → proxy headers → security headers → rate limit (requests without credentials) →
+    # CSRF/Origin → the route, so the log and the metrics also count the refusals of the layers inside them.
     app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
     app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings))
-    app.add_middleware(
-        InflightLimitMiddleware,
-        max_inflight=settings.max_inflight_per_worker,
-        max_lag=settings.overload_max_lag_ms / 1000 or None,
-        on_reject=OVERLOAD_REJECTED.inc,
-    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     setup_metrics(app, settings)

@@ -7,10 +7,14 @@ requests inside it keep their normal latency.
 
 Two bounds: requests in flight (memory), and the event loop's lag — how late the loop runs a timer, which is
 how long every ready request waits for its turn. A count alone either refuses harmless bursts (a small bound)
-or lets a saturated worker queue seconds of work (a large one); the lag says when waiting has really begun.
+or lets a saturated worker queue seconds of work (a large one); a lag that persists says when waiting has
+really begun.
 
-This is pure ASGI (no `BaseHTTPMiddleware`): a rejection costs one small response and no task. Place it inside
-the CORS middleware, so that a browser can read the 503 instead of seeing a CORS error.
+This is pure ASGI (no `BaseHTTPMiddleware`). The app wraps it around everything else, the framework's own layers
+included (`TycoonApp` in app.py): under overload most requests are refused, so a refusal must cost next to
+nothing — no framework layers, no log line (the refusals are counted by `tycoon_overload_rejected_total`). It
+adds the CORS headers itself for allowed origins, so that a browser can read the 503 and its Retry-After;
+preflights (OPTIONS) pass to the CORS middleware.
 """
 
 from __future__ import annotations
@@ -21,48 +25,59 @@ from collections.abc import Callable, Collection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 BUSY_BODY = b'{"detail":"Server busy, retry shortly"}'
-BUSY_HEADERS = [
+BUSY_HEADERS = (
     (b"content-type", b"application/json"),
     (b"content-length", str(len(BUSY_BODY)).encode()),
     (b"retry-after", b"1"),
-]
+    (b"x-content-type-options", b"nosniff"),
+)
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 
 
 class LoopLag:
-    """How late the event loop runs a timer: `seconds()` is the lateness of the last probe timer, or how overdue
-    the pending one already is (a loop stuck in a long iteration cannot report). A probe is set only when a
-    request asks, so an idle worker keeps no timer, and a worker back from idle starts from no lag."""
+    """Whether the event loop has run late by more than `target` for longer than `window` (seconds), measured
+    with a probe timer: by how late each probe fires and, while one is overdue, by how overdue it already is (a
+    loop stuck in a long iteration cannot report). A short spike (a burst of new players, a collection) is not
+    overload; a lag that persists is. A probe is set only when a request asks, so an idle worker keeps no
+    timer, and a worker back from idle starts from no lag."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, target: float, window: float = 0.1, interval: float = 0.02) -> None:
+        self.target = target
+        self.window = window
         self.interval = interval
-        self.measured = 0.0
+        self._above_since: float | None = None  # when the lag rose above target, while it stays above
         self._measured_at = 0.0
         self._deadline: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def seconds(self, loop: asyncio.AbstractEventLoop) -> float:
+    def overloaded(self, loop: asyncio.AbstractEventLoop) -> bool:
         if loop is not self._loop:  # a probe set on another (closed) loop never fires
-            self._loop, self._deadline, self.measured = loop, None, 0.0
+            self._loop, self._deadline, self._above_since = loop, None, None
         now = loop.time()
-        if self._deadline is not None:
-            return max(self.measured, now - self._deadline)
-        if now - self._measured_at > 2 * self.interval:
-            self.measured = 0.0  # the last probe is too old to speak for now
-        self._deadline = now + self.interval
-        loop.call_later(self.interval, self._probe, loop)
-        return self.measured
+        if self._deadline is None:
+            if now - self._measured_at > 2 * self.interval:
+                self._above_since = None  # the last probe is too old to speak for now
+            self._deadline = now + self.interval
+            loop.call_later(self.interval, self._probe, loop)
+        since = self._above_since
+        if since is None and now - self._deadline > self.target:
+            since = self._deadline + self.target
+        return since is not None and now - since > self.window
 
     def _probe(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
-        self.measured = max(0.0, now - (self._deadline or now))
+        deadline = self._deadline if self._deadline is not None else now
+        if now - deadline <= self.target:
+            self._above_since = None
+        elif self._above_since is None:
+            self._above_since = deadline + self.target
         self._measured_at = now
         self._deadline = None
 
 
 class InflightLimitMiddleware:
-    """`max_lag` in seconds, or None for the count alone."""
+    """`max_lag` in seconds (see LoopLag), or None for the count alone."""
 
     def __init__(
         self,
@@ -71,6 +86,7 @@ class InflightLimitMiddleware:
         on_reject: Callable[[], None] | None = None,
         exempt_paths: Collection[str] = EXEMPT_PATHS,
         max_lag: float | None = None,
+        allowed_origins: Collection[str] = (),
     ) -> None:
         if max_inflight < 1:
             raise ValueError("max_inflight must be at least 1")
@@ -78,16 +94,16 @@ class InflightLimitMiddleware:
         self.max_inflight = max_inflight
         self.on_reject = on_reject
         self.exempt_paths = frozenset(exempt_paths)
-        self.max_lag = max_lag
-        self.lag = LoopLag()
+        self.lag = LoopLag(max_lag) if max_lag is not None else None
+        self.allowed_origins = frozenset(origin.rstrip("/").encode() for origin in allowed_origins)
         self.inflight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt_paths:
+        if scope["type"] != "http" or scope["path"] in self.exempt_paths or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
         if self.inflight >= self.max_inflight or self._lagging():
-            await self._reject(send)
+            await self._reject(scope, send)
             return
         self.inflight += 1
         try:
@@ -96,10 +112,22 @@ class InflightLimitMiddleware:
             self.inflight -= 1
 
     def _lagging(self) -> bool:
-        return self.max_lag is not None and self.lag.seconds(asyncio.get_running_loop()) > self.max_lag
+        return self.lag is not None and self.lag.overloaded(asyncio.get_running_loop())
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, scope: Scope, send: Send) -> None:
         if self.on_reject is not None:
             self.on_reject()
-        await send({"type": "http.response.start", "status": 503, "headers": BUSY_HEADERS})
+        headers = [*BUSY_HEADERS, *self._cors_headers(scope)]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": BUSY_BODY})
+
+    def _cors_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        origin = next((value for name, value in scope["headers"] if name == b"origin"), None)
+        if origin is None or origin.rstrip(b"/") not in self.allowed_origins:
+            return []
+        return [
+            (b"access-control-allow-origin", origin),
+            (b"access-control-allow-credentials", b"true"),
+            (b"access-control-expose-headers", b"retry-after"),
+            (b"vary", b"Origin"),
+        ]
