@@ -52,9 +52,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = 5
     redis_pool_size: int = 64
     max_inflight_per_worker: int = 128  # requests one worker serves at once: beyond it, a fast 503
-    overload_max_lag_ms: int = Field(
-        default=100, ge=0
-    )  # a worker whose event loop lags more answers 503; 0: off
+    # A worker whose event loop keeps lagging more than this (for 0.1 s) answers new requests 503; 0: off.
+    overload_max_lag_ms: int = Field(default=100, ge=0)
 
     # rate limits (per second unless named otherwise)
     rate_limit_player_per_second: float = 10.0

@@ -37,43 +37,47 @@ EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 
 class LoopLag:
     """Whether the event loop has run late by more than `target` for longer than `window` (seconds), measured
-    with a probe timer: by how late each probe fires and, while one is overdue, by how overdue it already is (a
-    loop stuck in a long iteration cannot report). A short spike (a burst of new players, a collection) is not
-    overload; a lag that persists is. A probe is set only when a request asks, so an idle worker keeps no
-    timer, and a worker back from idle starts from no lag."""
+    by how late a probe timer fires. Only consecutive late probes count: one long stall (a burst of new players,
+    a collection, a caller's synchronous work) is not overload, a lag that persists is. Probes follow each other
+    while requests arrive and stop after an interval without any, so an idle worker keeps no timer."""
 
     def __init__(self, target: float, window: float = 0.1, interval: float = 0.02) -> None:
         self.target = target
         self.window = window
         self.interval = interval
-        self._above_since: float | None = None  # when the lag rose above target, while it stays above
-        self._measured_at = 0.0
-        self._deadline: float | None = None
+        self._late_probes = 0  # late probes in a row
+        self._late_since = 0.0  # when the lag rose above target, the first of them
+        self._deadline: float | None = None  # of the pending probe
+        self._asked = False  # a request asked since the last probe
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def overloaded(self, loop: asyncio.AbstractEventLoop) -> bool:
         if loop is not self._loop:  # a probe set on another (closed) loop never fires
-            self._loop, self._deadline, self._above_since = loop, None, None
+            self._loop, self._deadline, self._late_probes = loop, None, 0
+        self._asked = True
         now = loop.time()
         if self._deadline is None:
-            if now - self._measured_at > 2 * self.interval:
-                self._above_since = None  # the last probe is too old to speak for now
-            self._deadline = now + self.interval
-            loop.call_later(self.interval, self._probe, loop)
-        since = self._above_since
-        if since is None and now - self._deadline > self.target:
-            since = self._deadline + self.target
-        return since is not None and now - since > self.window
+            self._set_probe(loop, now)
+        return self._late_probes >= 2 and now - self._late_since > self.window
+
+    def _set_probe(self, loop: asyncio.AbstractEventLoop, now: float) -> None:
+        self._deadline = now + self.interval
+        loop.call_later(self.interval, self._probe, loop)
 
     def _probe(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
         deadline = self._deadline if self._deadline is not None else now
         if now - deadline <= self.target:
-            self._above_since = None
-        elif self._above_since is None:
-            self._above_since = deadline + self.target
-        self._measured_at = now
-        self._deadline = None
+            self._late_probes = 0
+        else:
+            if self._late_probes == 0:
+                self._late_since = deadline + self.target
+            self._late_probes += 1
+        if self._asked:
+            self._asked = False
+            self._set_probe(loop, now)
+        else:  # idle: no timer until the next request (and no lag then)
+            self._deadline, self._late_probes = None, 0
 
 
 class InflightLimitMiddleware:
@@ -120,6 +124,9 @@ class InflightLimitMiddleware:
         headers = [*BUSY_HEADERS, *self._cors_headers(scope)]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": BUSY_BODY})
+        # A refusal awaits nothing else: let the loop run its due timers (the lag probe) before the caller goes
+        # on, or a client sending from the same loop, one request after another, would never let it recover.
+        await asyncio.sleep(0)
 
     def _cors_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         origin = next((value for name, value in scope["headers"] if name == b"origin"), None)

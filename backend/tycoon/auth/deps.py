@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +12,9 @@ from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.auth.sessions import token_hash
 from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated
 from tycoon.game.service import Game, Player
+from tycoon.players.codec import loads
+from tycoon.players.store import LoadedPlayer, SessionPrincipal
+from tycoon.rules.state import PlayerState
 
 
 async def get_game(request: Request) -> Game:  # async: FastAPI runs sync dependencies in a thread
@@ -35,7 +39,21 @@ def bearer_token(request: Request) -> str | None:
     return authorization_token(request) or request.cookies.get(ACCESS_COOKIE)
 
 
-async def current_player(request: Request) -> Player:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated player of a request that does not need the state brought to now."""
+
+    principal: SessionPrincipal
+    loaded: LoadedPlayer
+    now: float
+
+    def stored_state(self) -> PlayerState:
+        """The state as last saved: right for what only actions change (the exchange rate, the rebirths)."""
+        return loads(self.loaded.doc)
+
+
+async def current_caller(request: Request) -> Caller:
+    """Session, rate limits and presence (one round trip), without decoding or settling the state."""
     token = bearer_token(request)
     if not token:
         raise NotAuthenticated()
@@ -50,12 +68,19 @@ async def current_player(request: Request) -> Player:
     if loaded is None:
         raise InvalidToken("User not found for token")
     request.state.player_id = principal.user_id
-    player = Player(principal, loaded, game.settle(loaded, now), now)
-    if loaded.away_since_ms is not None:
+    return Caller(principal, loaded, now)
+
+
+async def current_player(request: Request) -> Player:
+    caller = await current_caller(request)
+    game: Game = request.app.state.game
+    player = Player(caller.principal, caller.loaded, game.settle(caller.loaded, caller.now), caller.now)
+    if caller.loaded.away_since_ms is not None:
         await game.settle_absence(player)
     return player
 
 
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
 CurrentPlayer = Annotated[Player, Depends(current_player)]
 
 

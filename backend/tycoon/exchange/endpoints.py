@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.auth.deps import CurrentCaller, CurrentPlayer, GameDep
 from tycoon.game.inputs import UserId, WireData, WireHigh, check_same_user
 from tycoon.game.schemas import UserOut, respond, user_view, wire
 from tycoon.kit.bignum import BigValue
@@ -58,5 +58,5 @@ async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> Res
 
 
 @router.get("/change/rate", response_model=RateOut, operation_id="exchange_rate")
-async def exchange_rate(player: CurrentPlayer) -> Response:
-    return respond(_rate_fields(exchange.current_rate(player.state)))
+async def exchange_rate(caller: CurrentCaller) -> Response:
+    return respond(_rate_fields(exchange.current_rate(caller.stored_state())))

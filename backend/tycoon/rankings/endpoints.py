@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from tycoon.auth.deps import CurrentPlayer
+from tycoon.auth.deps import CurrentCaller, CurrentPlayer
 from tycoon.game.schemas import respond
 from tycoon.rankings import service
 from tycoon.rankings.scores import Criteria, entries_shown
@@ -73,7 +73,7 @@ async def my_rank(
 
 @router.get("/ranks", response_model=RanksOut, operation_id="ranks")
 async def ranks(
-    player: CurrentPlayer,
+    caller: CurrentCaller,
     redis: RedisDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
