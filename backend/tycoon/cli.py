@@ -12,10 +12,18 @@ from pathlib import Path
 from tycoon.config import get_settings
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
+# The worker and the scheduler yield the CPU to the API when both want it: their jobs (ranking refresh, write-
+# behind) come in bursts every few seconds, and at equal priority each burst stalled every player's request.
+BACKGROUND_NICENESS = 10
 
 
 def _exec(argv: list[str]) -> None:
     os.execvp(argv[0], argv)
+
+
+def _exec_in_background(argv: list[str]) -> None:
+    os.nice(BACKGROUND_NICENESS)  # kept across exec, inherited by taskiq's worker processes
+    _exec(argv)
 
 
 def run_api(_: argparse.Namespace) -> None:
@@ -25,7 +33,7 @@ def run_api(_: argparse.Namespace) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> None:
-    _exec(
+    _exec_in_background(
         [
             sys.executable,
             "-m",
@@ -40,7 +48,7 @@ def run_worker(args: argparse.Namespace) -> None:
 
 
 def run_scheduler(_: argparse.Namespace) -> None:
-    _exec(
+    _exec_in_background(
         [
             sys.executable,
             "-m",
