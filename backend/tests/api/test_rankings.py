@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import another_player
+from tests.api.conftest import Clock, another_player, built
 from tests.conftest import Api, grant
 
 CRITERIA = ["money", "energy", "playtime", "rebirth", "supercoin"]
@@ -125,3 +126,31 @@ async def test_ranks_bad_paging_is_422(api: Api, params: dict[str, Any]) -> None
 async def test_ranks_offset_past_the_end_is_empty(api: Api) -> None:
     page = await ranks(api, offset=10**7)
     assert page["ranks"] == []
+
+
+async def test_the_scheduled_refresh_moves_energy_scores_in_spread_batches(
+    api: Api, app: FastAPI, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Energy grows without a save: the refresh job (every 5 s) brings the ranking's scores to now."""
+    from tycoon.rankings import refresh
+    from tycoon.rankings.scores import Criteria, shown_key
+
+    async with AsyncExitStack() as stack:
+        players = [api, *[await stack.enter_async_context(another_player(app)) for _ in range(2)]]
+        ids = [player.user["user_id"] for player in players]
+        for player in players:
+            await built(player)
+            await player.get("/progress")  # present: among the players the refresh visits
+
+        async def shown_energy() -> list[Decimal]:
+            shown = await app.state.redis.hmget(shown_key(Criteria.energy), ids)
+            return [Decimal(value.replace(",", "E")) for value in shown]
+
+        before = await shown_energy()
+        clock.advance(30)
+        monkeypatch.setattr(refresh, "BATCH", 1)
+        monkeypatch.setattr(refresh, "SPREAD_SECONDS", 0.03)
+        refreshed = await refresh.refresh_time_rankings(app.state.redis, app.state.game)
+        after = await shown_energy()
+    assert refreshed >= len(players)
+    assert all(new > old for new, old in zip(after, before, strict=True)), (before, after)
