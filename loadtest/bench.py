@@ -77,7 +77,7 @@ class Ports:
 class Options:
     workers: int = 2
     steps: list[int] = field(
-        default_factory=lambda: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000]
+        default_factory=lambda: [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000]
     )
     window: float = 15.0
     settle: float = 4.0

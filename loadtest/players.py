@@ -54,8 +54,18 @@ class AccountFile:
             return list(await asyncio.gather(*(one(name) for name in names)))
 
 
-async def sign_up(client: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post("/signup", json={"username": username, "password": PASSWORD})
+async def sign_up(client: httpx.AsyncClient, username: str, attempts: int = 30) -> dict[str, str]:
+    """Sign up, waiting as asked when the server sheds load (the benchmark adds accounts while players play)."""
+    path = "/signup"
+    for _ in range(attempts):
+        response = await client.post(path, json={"username": username, "password": PASSWORD})
+        if response.status_code == 400 and "exists" in response.text:
+            path = "/login"  # made by an earlier batch that failed before the file was written: log in
+            continue
+        retry_after = response.headers.get("retry-after")
+        if response.status_code not in (429, 503) or retry_after is None:
+            break
+        await asyncio.sleep(float(retry_after))
     if response.status_code != 200:
         raise RuntimeError(f"sign-up of {username} failed: {response.status_code} {response.text[:200]}")
     body = response.json()
