@@ -20,6 +20,7 @@ class HoldingApp:
         self.release = asyncio.Event()
         self.all_held = asyncio.Event()
         self.held = 0
+        self.expected = LIMIT  # all_held is set when this many are held
         self.calls: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -33,7 +34,7 @@ class HoldingApp:
 
     async def _hold(self) -> None:
         self.held += 1
-        if self.held == LIMIT:
+        if self.held == self.expected:
             self.all_held.set()
         await self.release.wait()
 
@@ -261,3 +262,28 @@ def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
     assert stack.max_inflight == 7
     assert stack.lag is not None
     assert stack.lag.target == 0.04
+
+
+async def test_after_shedding_for_lag_a_worker_reopens_to_a_few_requests_at_a_time(
+    app: HoldingApp, rejections: Rejections, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tycoon import overload
+
+    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=LAG)
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        for _ in range(2):
+            await client.get("/")
+            await block_the_loop(LAG * 3)
+            await asyncio.sleep(0.001)
+        assert (await client.get("/")).status_code == 503  # shed for lag
+        await asyncio.sleep(LoopLag(LAG).interval * 3)  # the lag is gone
+        app.expected = overload.RECOVERY_INFLIGHT
+        held = [asyncio.create_task(client.get("/hold")) for _ in range(overload.RECOVERY_INFLIGHT)]
+        await asyncio.wait_for(app.all_held.wait(), timeout=5)
+        assert (await client.get("/")).status_code == 503  # recovering: the small bound
+        monkeypatch.setattr(overload, "RECOVERY_SECONDS", 0.0)
+        assert (await client.get("/")).status_code == 200  # recovered: the full bound
+        app.release.set()
+        assert [r.status_code for r in await asyncio.gather(*held)] == [200] * overload.RECOVERY_INFLIGHT
+    assert rejections.count == 2
