@@ -186,3 +186,10 @@ async def signed_up(api: Api) -> dict[str, str]:
     assert response.status_code == 200, response.text
     tokens: dict[str, str] = response.json()
     return tokens
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without cookies or Origin: every request says which token it uses."""
+    async with bare_client(app) as client:
+        yield client

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -22,13 +19,6 @@ from tests.api.conftest import (
 )
 from tests.conftest import ORIGIN, Api, http_client, make_settings
 from tycoon.app import create_app
-
-
-@pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """A client without cookies or Origin: every request says which token it uses."""
-    async with bare_client(app) as client:
-        yield client
 
 
 # refresh

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from tests.api.conftest import ACCESS_COOKIE, CSRF_COOKIE, PASSWORD, bare_client, bearer, new_username
+from tests.api.conftest import ACCESS_COOKIE, CSRF_COOKIE, PASSWORD, bearer, new_username
 from tests.conftest import ORIGIN
 
 STATE_CHANGING = "/tutorial/skip"  # any POST that a signed-in player may always make
-
-
-@pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with bare_client(app) as client:
-        yield client
 
 
 @pytest.fixture

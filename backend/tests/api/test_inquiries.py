@@ -68,22 +68,17 @@ async def test_admin_lists_inquiries_newest_first(api: Api, admin: Api) -> None:
     assert mine == [second["inquiry_id"], first["inquiry_id"]]
 
 
-async def test_accept_gives_the_author_a_supercoin_and_removes_it(api: Api, admin: Api) -> None:
+@pytest.mark.parametrize(
+    ("decision", "status", "supercoins"), [("accept", "accepted", 1), ("reject", "rejected", 0)]
+)
+async def test_a_decision_rewards_the_author_as_said_and_removes_it(
+    api: Api, admin: Api, decision: str, status: str, supercoins: int
+) -> None:
     inquiry = await create(api)
-    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/{decision}")
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "accepted", "user_id": api.user["user_id"]}
-    assert (await user_of(api))["supercoin"] == 1
-    listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
-    assert inquiry["inquiry_id"] not in listed
-
-
-async def test_reject_removes_it_without_reward(api: Api, admin: Api) -> None:
-    inquiry = await create(api)
-    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/reject")
-    assert response.status_code == 200, response.text
-    assert response.json() == {"status": "rejected", "user_id": api.user["user_id"]}
-    assert (await user_of(api))["supercoin"] == 0
+    assert response.json() == {"status": status, "user_id": api.user["user_id"]}
+    assert (await user_of(api))["supercoin"] == supercoins
     listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
     assert inquiry["inquiry_id"] not in listed
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -12,7 +10,6 @@ from tests.api.conftest import (
     PLANT,
     Clock,
     another_player,
-    bare_client,
     bearer,
     built,
     place,
@@ -21,12 +18,6 @@ from tests.api.conftest import (
     value,
 )
 from tests.conftest import Api, grant
-
-
-@pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with bare_client(app) as client:
-        yield client
 
 
 # §12: POST /logout authenticates with the refresh token, from the header or the cookie.

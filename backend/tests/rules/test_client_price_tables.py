@@ -26,19 +26,14 @@ def _client_rows(table: str) -> dict[str, dict[str, str]]:
     }
 
 
-@pytest.mark.parametrize("key", sorted(GLOBAL_UPGRADES))
-def test_global_upgrade_curves_match(key: str) -> None:
-    row, spec = _client_rows("GLOBAL_UPGRADES")[key], GLOBAL_UPGRADES[key]
-    assert (Decimal(row["base"]), Decimal(row["growth"]), row["field"]) == (
-        spec.base,
-        spec.growth,
-        f"'{spec.field}'",
-    )
-
-
-@pytest.mark.parametrize("key", sorted(REBIRTH_UPGRADES))
-def test_rebirth_upgrade_curves_match(key: str) -> None:
-    row, spec = _client_rows("REBIRTH_UPGRADES")[key], REBIRTH_UPGRADES[key]
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [("GLOBAL_UPGRADES", key) for key in sorted(GLOBAL_UPGRADES)]
+    + [("REBIRTH_UPGRADES", key) for key in sorted(REBIRTH_UPGRADES)],
+)
+def test_upgrade_curves_match(table: str, key: str) -> None:
+    specs = {"GLOBAL_UPGRADES": GLOBAL_UPGRADES, "REBIRTH_UPGRADES": REBIRTH_UPGRADES}[table]
+    row, spec = _client_rows(table)[key], specs[key]
     assert (Decimal(row["base"]), Decimal(row["growth"]), row["field"]) == (
         spec.base,
         spec.growth,
