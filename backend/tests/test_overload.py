@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from tycoon.overload import InflightLimitMiddleware, LoopLag
+from tycoon.overload import InflightLimitMiddleware
 
 LIMIT = 3
 
@@ -146,85 +145,90 @@ async def test_lifespan_and_websocket_scopes_pass_through() -> None:
 def test_a_bound_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         InflightLimitMiddleware(HoldingApp(), max_inflight=0)
+    with pytest.raises(ValueError, match="negative"):
+        InflightLimitMiddleware(HoldingApp(), max_inflight=5, max_waiting=-1)
 
 
-LAG = 0.05
-
-
-@pytest.fixture
-async def lag_client(app: HoldingApp, rejections: Rejections) -> AsyncIterator[httpx.AsyncClient]:
-    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=LAG)
+async def waiting_room(
+    app: HoldingApp, rejections: Rejections, max_waiting: int, max_wait: float = 5.0
+) -> tuple[InflightLimitMiddleware, httpx.AsyncClient]:
+    limited = InflightLimitMiddleware(
+        app, max_inflight=LIMIT, max_waiting=max_waiting, max_wait=max_wait, on_reject=rejections
+    )
     transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
+    return limited, httpx.AsyncClient(transport=transport, base_url="http://test")
 
 
-async def block_the_loop(seconds: float) -> None:
-    """What a saturated worker looks like to its timers: a long stretch of other work without a pause."""
-    asyncio.get_running_loop().call_soon(time.sleep, seconds)
-    await asyncio.sleep(0)  # the blocking callback runs before this task resumes
+async def until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(5):
+        while not condition():  # noqa: ASYNC110 - polls the middleware's counters, which signal nothing
+            await asyncio.sleep(0.001)
 
 
-async def test_a_lag_that_persists_refuses_new_requests_until_the_loop_catches_up(
-    lag_client: httpx.AsyncClient, app: HoldingApp, rejections: Rejections
-) -> None:
-    for _ in range(2):  # two probes in a row fire late: the lag persists
-        assert (await lag_client.get("/")).status_code == 200  # sets a lag probe
-        await block_the_loop(LAG * 3)
-        await asyncio.sleep(0.001)  # the overdue probe fires (its deadline is earlier than this one)
-    refused = await lag_client.get("/progress")
-    assert refused.status_code == 503
-    assert refused.headers["retry-after"] == "1"
-    assert rejections.count == 1
-    assert "/progress" not in app.calls
-    await asyncio.sleep(LoopLag(LAG).interval * 3)  # the loop idles: the next probe finds no lag
-    assert (await lag_client.get("/")).status_code == 200
-    assert (await lag_client.get("/")).status_code == 200
-
-
-async def test_one_long_stall_is_not_overload(lag_client: httpx.AsyncClient, rejections: Rejections) -> None:
-    assert (await lag_client.get("/")).status_code == 200
-    await block_the_loop(LAG * 6)
-    assert (await lag_client.get("/")).status_code == 200
-    await asyncio.sleep(0.001)  # the late probe fires
-    assert (await lag_client.get("/")).status_code == 200
-    assert rejections.count == 0
-
-
-async def test_refused_requests_from_one_sequential_client_let_the_loop_recover(
-    lag_client: httpx.AsyncClient, rejections: Rejections
-) -> None:
-    for _ in range(2):
-        await lag_client.get("/")
-        await block_the_loop(LAG * 3)
-        await asyncio.sleep(0.001)
-    statuses = []
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline and statuses[-1:] != [
-        200
-    ]:  # no await between requests but the client's
-        statuses.append((await lag_client.get("/")).status_code)
-    assert statuses[0] == 503
-    assert statuses[-1] == 200
-
-
-async def test_a_lag_below_the_bound_and_a_burst_within_the_count_are_served(
+async def test_above_the_bound_a_request_waits_for_a_slot_and_is_served(
     app: HoldingApp, rejections: Rejections
 ) -> None:
-    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=1.0)
-    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        assert (await client.get("/")).status_code == 200
-        await block_the_loop(0.2)
-        responses = await asyncio.gather(*(client.get("/") for _ in range(30)))
-    assert [r.status_code for r in responses] == [200] * 30
+    limited, client = await waiting_room(app, rejections, max_waiting=2)
+    async with client:
+        held = await fill(client, app)
+        waiting = asyncio.create_task(client.get("/"))
+        await until(lambda: limited.waiting == 1)
+        assert "/" not in app.calls  # not started while every slot is taken
+        app.release.set()
+        assert (await waiting).status_code == 200
+        await asyncio.gather(*held)
     assert rejections.count == 0
+    assert limited.inflight == limited.waiting == 0
 
 
-async def test_without_a_lag_bound_only_the_count_refuses(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/")).status_code == 200
-    await block_the_loop(LAG * 3)
-    assert (await client.get("/")).status_code == 200
+async def test_waiting_requests_get_slots_in_the_order_they_came(
+    app: HoldingApp, rejections: Rejections
+) -> None:
+    limited, client = await waiting_room(app, rejections, max_waiting=3)
+    async with client:
+        held = await fill(client, app)
+        waiting = []
+        for n in range(3):
+            waiting.append(asyncio.create_task(client.get(f"/w{n}")))
+            await until(lambda: limited.waiting == len(waiting))
+        app.release.set()
+        await asyncio.gather(*held, *waiting)
+    assert app.calls[-3:] == ["/w0", "/w1", "/w2"]
+
+
+async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_at_once(
+    app: HoldingApp, rejections: Rejections
+) -> None:
+    limited, client = await waiting_room(app, rejections, max_waiting=1, max_wait=0.05)
+    async with client:
+        held = await fill(client, app)
+        waiting = asyncio.create_task(client.get("/late"))
+        await until(lambda: limited.waiting == 1)
+        at_once = await asyncio.wait_for(client.get("/full"), timeout=0.04)  # the room is taken
+        late = await waiting
+        app.release.set()
+        await asyncio.gather(*held)
+    assert at_once.status_code == late.status_code == 503
+    assert late.headers["retry-after"] == "1"
+    assert {"/late", "/full"}.isdisjoint(app.calls)
+    assert rejections.count == 2
+    assert limited.inflight == limited.waiting == 0
+
+
+async def test_a_waiting_request_that_is_cancelled_leaves_no_slot_behind(
+    app: HoldingApp, rejections: Rejections
+) -> None:
+    limited, client = await waiting_room(app, rejections, max_waiting=2)
+    async with client:
+        held = await fill(client, app)
+        gone = asyncio.create_task(client.get("/gone"))  # a client that disconnects while waiting
+        await until(lambda: limited.waiting == 1)
+        gone.cancel()
+        await until(lambda: limited.waiting == 0)
+        app.release.set()
+        await asyncio.gather(*held)
+    assert "/gone" not in app.calls
+    assert limited.inflight == 0
 
 
 async def test_a_refusal_carries_cors_headers_for_an_allowed_origin_and_preflights_pass(
@@ -255,35 +259,8 @@ def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
     from tycoon.app import create_app
     from tycoon.config import Settings
 
-    settings = Settings(overload_max_lag_ms=40, max_inflight_per_worker=7)
+    settings = Settings(max_inflight_per_worker=7, max_waiting_per_worker=9, overload_max_wait_ms=40)
     stack = create_app(settings).build_middleware_stack()
     assert isinstance(stack, InflightLimitMiddleware)
     assert isinstance(stack.app, ServerErrorMiddleware)
-    assert stack.max_inflight == 7
-    assert stack.lag is not None
-    assert stack.lag.target == 0.04
-
-
-async def test_after_shedding_for_lag_a_worker_reopens_to_a_few_requests_at_a_time(
-    app: HoldingApp, rejections: Rejections, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tycoon import overload
-
-    limited = InflightLimitMiddleware(app, max_inflight=100, on_reject=rejections, max_lag=LAG)
-    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        for _ in range(2):
-            await client.get("/")
-            await block_the_loop(LAG * 3)
-            await asyncio.sleep(0.001)
-        assert (await client.get("/")).status_code == 503  # shed for lag
-        await asyncio.sleep(LoopLag(LAG).interval * 3)  # the lag is gone
-        app.expected = overload.RECOVERY_INFLIGHT
-        held = [asyncio.create_task(client.get("/hold")) for _ in range(overload.RECOVERY_INFLIGHT)]
-        await asyncio.wait_for(app.all_held.wait(), timeout=5)
-        assert (await client.get("/")).status_code == 503  # recovering: the small bound
-        monkeypatch.setattr(overload, "RECOVERY_SECONDS", 0.0)
-        assert (await client.get("/")).status_code == 200  # recovered: the full bound
-        app.release.set()
-        assert [r.status_code for r in await asyncio.gather(*held)] == [200] * overload.RECOVERY_INFLIGHT
-    assert rejections.count == 2
+    assert (stack.max_inflight, stack.max_waiting, stack.max_wait) == (7, 9, 0.04)

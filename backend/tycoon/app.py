@@ -78,7 +78,8 @@ class TycoonApp(FastAPI):
         return InflightLimitMiddleware(
             super().build_middleware_stack(),
             max_inflight=settings.max_inflight_per_worker,
-            max_lag=settings.overload_max_lag_ms / 1000 or None,
+            max_waiting=settings.max_waiting_per_worker,
+            max_wait=settings.overload_max_wait_ms / 1000,
             on_reject=OVERLOAD_REJECTED.inc,
             allowed_origins=settings.frontend_origins,
         )

@@ -51,9 +51,11 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 5
     redis_pool_size: int = 64
-    max_inflight_per_worker: int = 128  # requests one worker serves at once: beyond it, a fast 503
-    # A worker whose event loop keeps lagging more than this (for 0.1 s) answers new requests 503; 0: off.
-    overload_max_lag_ms: int = Field(default=100, ge=0)
+    # Overload (overload.py): a worker serves this many requests at once; up to max_waiting_per_worker more
+    # wait at most overload_max_wait_ms for a slot; the others get a fast 503 + Retry-After.
+    max_inflight_per_worker: int = Field(default=32, ge=1)
+    max_waiting_per_worker: int = Field(default=96, ge=0)
+    overload_max_wait_ms: int = Field(default=100, ge=0)
 
     # rate limits (per second unless named otherwise)
     rate_limit_player_per_second: float = 10.0

@@ -5,10 +5,12 @@ all the others, latency and memory grow without limit until clients time out and
 requests above it are refused at once with `503` and `Retry-After`, without touching the application, and the
 requests inside it keep their normal latency.
 
-Two bounds: requests in flight (memory), and the event loop's lag — how late the loop runs a timer, which is
-how long every ready request waits for its turn. A count alone either refuses harmless bursts (a small bound)
-or lets a saturated worker queue seconds of work (a large one); a lag that persists says when waiting has
-really begun.
+A worker serves at most `max_inflight` requests at once: each served request shares the worker with at most
+that many others, so the bound caps how long it takes (Little's law: bound / throughput). A small bound alone
+would refuse harmless bursts — a worker paused for 50 ms by the OS finds dozens of requests at once — so up to
+`max_waiting` more wait, first come first served, at most `max_wait` seconds for a slot; a burst is served a
+little later, a flood is refused. Measured at three times the capacity (loadtest/NOTES.md): 128 at once, or
+refusing everything while the event loop lagged, gave served p99 of 1 to 2 s; 32 at once gave 0.25 s.
 
 This is pure ASGI (no `BaseHTTPMiddleware`). The app wraps it around everything else, the framework's own layers
 included (`TycoonApp` in app.py): under overload most requests are refused, so a refusal must cost next to
@@ -20,7 +22,7 @@ preflights (OPTIONS) pass to the CORS middleware.
 from __future__ import annotations
 
 import asyncio
-import math
+from collections import deque
 from collections.abc import Callable, Collection
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -36,108 +38,75 @@ BUSY_HEADERS = (
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 
 
-class LoopLag:
-    """Whether the event loop has run late by more than `target` for longer than `window` (seconds), measured
-    by how late a probe timer fires. Only consecutive late probes count: one long stall (a burst of new players,
-    a collection, a caller's synchronous work) is not overload, a lag that persists is. Probes follow each other
-    while requests arrive and stop after an interval without any, so an idle worker keeps no timer."""
-
-    def __init__(self, target: float, window: float = 0.1, interval: float = 0.02) -> None:
-        self.target = target
-        self.window = window
-        self.interval = interval
-        self._late_probes = 0  # late probes in a row
-        self._late_since = 0.0  # when the lag rose above target, the first of them
-        self._deadline: float | None = None  # of the pending probe
-        self._asked = False  # a request asked since the last probe
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def overloaded(self, loop: asyncio.AbstractEventLoop) -> bool:
-        if loop is not self._loop:  # a probe set on another (closed) loop never fires
-            self._loop, self._deadline, self._late_probes = loop, None, 0
-        self._asked = True
-        now = loop.time()
-        if self._deadline is None:
-            self._set_probe(loop, now)
-        return self._late_probes >= 2 and now - self._late_since > self.window
-
-    def _set_probe(self, loop: asyncio.AbstractEventLoop, now: float) -> None:
-        self._deadline = now + self.interval
-        loop.call_later(self.interval, self._probe, loop)
-
-    def _probe(self, loop: asyncio.AbstractEventLoop) -> None:
-        now = loop.time()
-        deadline = self._deadline if self._deadline is not None else now
-        if now - deadline <= self.target:
-            self._late_probes = 0
-        else:
-            if self._late_probes == 0:
-                self._late_since = deadline + self.target
-            self._late_probes += 1
-        if self._asked:
-            self._asked = False
-            self._set_probe(loop, now)
-        else:  # idle: no timer until the next request (and no lag then)
-            self._deadline, self._late_probes = None, 0
-
-
-# After the lag made a worker shed, it takes at most this many requests at once for a while: reopening fully the
-# moment the lag is gone let a flood in, and the requests of that flood waited for each other (served p99 591 ms
-# at 3 x capacity).
-RECOVERY_INFLIGHT = 16
-RECOVERY_SECONDS = 1.0
-
-
 class InflightLimitMiddleware:
-    """`max_lag` in seconds (see LoopLag), or None for the count alone."""
-
     def __init__(
         self,
         app: ASGIApp,
         max_inflight: int,
+        max_waiting: int = 0,
+        max_wait: float = 0.1,
         on_reject: Callable[[], None] | None = None,
         exempt_paths: Collection[str] = EXEMPT_PATHS,
-        max_lag: float | None = None,
         allowed_origins: Collection[str] = (),
     ) -> None:
         if max_inflight < 1:
             raise ValueError("max_inflight must be at least 1")
+        if max_waiting < 0 or max_wait < 0:
+            raise ValueError("max_waiting and max_wait cannot be negative")
         self.app = app
         self.max_inflight = max_inflight
+        self.max_waiting = max_waiting
+        self.max_wait = max_wait
         self.on_reject = on_reject
         self.exempt_paths = frozenset(exempt_paths)
-        self.lag = LoopLag(max_lag) if max_lag is not None else None
         self.allowed_origins = frozenset(origin.rstrip("/").encode() for origin in allowed_origins)
         self.inflight = 0
-        self._shed_at = -math.inf  # loop time of the last refusal for lag
+        self.waiting = 0
+        # Futures of the waiting requests, oldest first: True when handed a slot, False when their wait expired.
+        # Expired ones stay until a release skips them (they expire in the order they came).
+        self._waiters: deque[asyncio.Future[bool]] = deque()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt_paths or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        if self.inflight >= self._bound() or self._lagging():
+        if self.inflight < self.max_inflight:
+            self.inflight += 1
+        elif not await self._wait_for_slot():
             await self._reject(scope, send)
             return
-        self.inflight += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.inflight -= 1
+            self._release()
 
-    def _bound(self) -> int:
-        if self.lag is None or self.inflight < RECOVERY_INFLIGHT:
-            return self.max_inflight
-        recovering = asyncio.get_running_loop().time() - self._shed_at < RECOVERY_SECONDS
-        return min(RECOVERY_INFLIGHT, self.max_inflight) if recovering else self.max_inflight
-
-    def _lagging(self) -> bool:
-        if self.lag is None:
+    async def _wait_for_slot(self) -> bool:
+        """Wait for a slot handed over by a finishing request; False when the room or the time runs out."""
+        if self.waiting >= self.max_waiting:
             return False
         loop = asyncio.get_running_loop()
-        if not self.lag.overloaded(loop):
-            return False
-        self._shed_at = loop.time()
-        return True
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._waiters.append(waiter)
+        self.waiting += 1
+        expiry = loop.call_later(self.max_wait, _expire, waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.result():
+                self._release()  # handed a slot just before the cancellation: pass it on
+            raise
+        finally:
+            self.waiting -= 1
+            expiry.cancel()
+
+    def _release(self) -> None:
+        """A request is done: its slot goes to the oldest waiting request, else back to the pool."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(True)
+                return
+        self.inflight -= 1
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         if self.on_reject is not None:
@@ -145,9 +114,6 @@ class InflightLimitMiddleware:
         headers = [*BUSY_HEADERS, *self._cors_headers(scope)]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": BUSY_BODY})
-        # A refusal awaits nothing else: let the loop run its due timers (the lag probe) before the caller goes
-        # on, or a client sending from the same loop, one request after another, would never let it recover.
-        await asyncio.sleep(0)
 
     def _cors_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         origin = next((value for name, value in scope["headers"] if name == b"origin"), None)
@@ -159,3 +125,8 @@ class InflightLimitMiddleware:
             (b"access-control-expose-headers", b"retry-after"),
             (b"vary", b"Origin"),
         ]
+
+
+def _expire(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
