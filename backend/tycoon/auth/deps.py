@@ -46,14 +46,16 @@ class Caller:
     principal: SessionPrincipal
     loaded: LoadedPlayer
     now: float
+    rank: int | None = None  # in the ranking `authenticate` was asked for
 
     def stored_state(self) -> PlayerState:
         """The state as last saved: right for what only actions change (the exchange rate, the rebirths)."""
         return loads(self.loaded.doc)
 
 
-async def current_caller(request: Request) -> Caller:
-    """Session, rate limits and presence (one round trip), without decoding or settling the state."""
+async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
+    """Session, rate limits and presence (one round trip), without decoding or settling the state; with
+    `rank_in` (a ranking's sorted set), the player's rank in it from the same round trip."""
     token = bearer_token(request)
     if not token:
         raise NotAuthenticated()
@@ -61,23 +63,30 @@ async def current_caller(request: Request) -> Caller:
     now = time.time()
     client_ip = request.client.host if request.client else "unknown"
     digest = token_hash(request.app.state.session_config.secret, token)
-    found = await game.store.load_for_session(digest, int(now * 1000), client_ip)
+    found = await game.store.load_for_session(digest, int(now * 1000), client_ip, rank_in)
     if found is None:
         raise InvalidToken()
-    principal, loaded = found
-    if loaded is None:
+    if found.loaded is None:
         raise InvalidToken("User not found for token")
-    request.state.player_id = principal.user_id
-    return Caller(principal, loaded, now)
+    request.state.player_id = found.principal.user_id
+    return Caller(found.principal, found.loaded, now, found.rank)
 
 
-async def current_player(request: Request) -> Player:
-    caller = await current_caller(request)
+async def current_caller(request: Request) -> Caller:
+    return await authenticate(request)
+
+
+async def settle(request: Request, caller: Caller) -> Player:
+    """The caller's state brought to now (stored once if it ends an absence)."""
     game: Game = request.app.state.game
     player = Player(caller.principal, caller.loaded, game.settle(caller.loaded, caller.now), caller.now)
     if caller.loaded.away_since_ms is not None:
         await game.settle_absence(player)
     return player
+
+
+async def current_player(request: Request) -> Player:
+    return await settle(request, await authenticate(request))
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

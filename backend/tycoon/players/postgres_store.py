@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
-from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
+from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
 from tycoon.rankings.service import store_entries
 from tycoon.ratelimit.limits import CHECK_LUA, Limits
 from tycoon.redis import Redis
@@ -26,8 +26,8 @@ class PostgresPlayerStore:
         self._check = redis.register_script(CHECK_LUA)
 
     async def load_for_session(
-        self, token_hash: str, now_ms: int, client_ip: str
-    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
+        self, token_hash: str, now_ms: int, client_ip: str, rank_in: str | None = None
+    ) -> SessionLoad | None:
         value = await self._redis.get(keys.session(token_hash))
         if value is None:
             return None
@@ -41,7 +41,9 @@ class PostgresPlayerStore:
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms
         )
         await self._redis.zadd(keys.ACTIVE, {user_id: now_ms})
-        return principal, None if record is None else record.loaded()
+        position = None if rank_in is None else await self._redis.zrank(rank_in, user_id)
+        rank = None if position is None else int(str(position)) + 1
+        return SessionLoad(principal, None if record is None else record.loaded(), rank)
 
     async def load(self, user_id: str) -> LoadedPlayer | None:
         record = await repository.fetch_player(self._engine, user_id)

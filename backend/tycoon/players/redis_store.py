@@ -13,18 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
-from tycoon.players.store import LoadedPlayer, Presence, SessionPrincipal
+from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
 from tycoon.rankings.scores import RankEntry, shown_key, zset_key
 from tycoon.rankings.service import entries_for
 from tycoon.ratelimit.limits import BUCKET_LUA, Limits
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
-# KEYS: session key. ARGV: now_ms, client ip, '1' when this request's rate-limit tokens were already taken.
+# KEYS: session key, optionally a ranking's sorted set. ARGV: now_ms, client ip, '1' when this request's
+# rate-limit tokens were already taken.
 # The settings are part of the script's text (fewer arguments to encode on every request): $play_window_ms (a
 # gap up to it counts as play time; a longer one records `away` = the last request before it), the rate limits.
-# Returns {session value, version, doc, play_time_ms, away_since_ms} (missing fields false), nil for no session,
-# or {'!', wait_ms, scope} when a rate limit refuses the request.
+# Returns {session value, version, doc, play_time_ms, away_since_ms, 0-based rank} (missing fields false), nil for
+# no session, or {'!', wait_ms, scope} when a rate limit refuses the request.
 _LOAD = Template(
     BUCKET_LUA
     + """
@@ -56,7 +57,9 @@ if row[1] then
   if gap > 0 then redis.call('HSET', key, 'seen', now) end
   redis.call('ZADD', '$active', now, uid)
 end
-return {sess, row[1], row[2], row[4], row[5]}
+local rank = false
+if KEYS[2] then rank = redis.call('ZRANK', KEYS[2], uid) end
+return {sess, row[1], row[2], row[4], row[5], rank}
 """
 )
 
@@ -108,24 +111,27 @@ class RedisPlayerStore:
         self._save = redis.register_script(_SAVE)
 
     async def load_for_session(
-        self, token_hash: str, now_ms: int, client_ip: str
-    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
-        row = await self._run_load(token_hash, now_ms, client_ip)
+        self, token_hash: str, now_ms: int, client_ip: str, rank_in: str | None = None
+    ) -> SessionLoad | None:
+        script_keys = [keys.session(token_hash), *([rank_in] if rank_in else [])]
+        row = await self._run_load(script_keys, now_ms, client_ip)
         if row is None:
             return None
         if row[0] == "!":
             raise self._limits.refusal(int(row[1] or 0), str(row[2]))
         principal = SessionPrincipal.parse(str(row[0]))
         if row[1] is None and await self._install_from_postgres(principal.user_id):
-            row = await self._run_load(token_hash, now_ms, client_ip, counted=True) or row
-        return principal, _loaded(principal.user_id, row)
+            row = await self._run_load(script_keys, now_ms, client_ip, counted=True) or row
+        position = row[5]
+        rank = None if position is None else int(position) + 1
+        return SessionLoad(principal, _loaded(principal.user_id, row[:5]), rank)
 
     async def _run_load(
-        self, token_hash: str, now_ms: int, client_ip: str, counted: bool = False
+        self, script_keys: list[str], now_ms: int, client_ip: str, counted: bool = False
     ) -> list[str | int | None] | None:
         """`counted`: this request already took its rate-limit tokens (second run after an install)."""
         args: list[str | int] = [now_ms, client_ip, "1" if counted else "0"]
-        row: list[str | int | None] | None = await self._load(keys=[keys.session(token_hash)], args=args)
+        row: list[str | int | None] | None = await self._load(keys=script_keys, args=args)
         return row
 
     async def _install_from_postgres(self, user_id: str) -> bool:

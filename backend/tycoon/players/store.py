@@ -47,14 +47,20 @@ class SessionPrincipal:
         return cls(user_id, admin == "1")
 
 
+@dataclass(frozen=True, slots=True)
+class SessionLoad:
+    principal: SessionPrincipal
+    loaded: LoadedPlayer | None  # None: the session exists but its player is gone
+    rank: int | None = None  # 1-based position in the ranking asked for, None if not asked or not ranked
+
+
 class PlayerStore(Protocol):
     async def load_for_session(
-        self, token_hash: str, now_ms: int, client_ip: str
-    ) -> tuple[SessionPrincipal, LoadedPlayer | None] | None:
+        self, token_hash: str, now_ms: int, client_ip: str, rank_in: str | None = None
+    ) -> SessionLoad | None:
         """Resolve an access token and load its player, counting the request as presence and against the
-        rate limits of the client IP and of the player (raises RateLimited).
-
-        None: no such session. (principal, None): the session exists but its player is gone.
+        rate limits of the client IP and of the player (raises RateLimited); with `rank_in` (a ranking's
+        sorted set), also the player's position in it. None: no such session.
         """
         ...
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from tycoon.auth.deps import CurrentCaller, CurrentPlayer
+from tycoon.auth.deps import CurrentCaller, authenticate, settle
 from tycoon.game.schemas import respond
 from tycoon.rankings import service
-from tycoon.rankings.scores import Criteria, entries_shown
+from tycoon.rankings.scores import Criteria, entries_shown, zset_key
 from tycoon.redis import RedisDep
 
 router = APIRouter(tags=["rankings"])
@@ -55,16 +55,15 @@ def score_of(criteria: Criteria, shown: str) -> dict[str, int | str] | int:
 
 
 @router.get("/rank", response_model=RankOut, operation_id="my_rank")
-async def my_rank(
-    player: CurrentPlayer, redis: RedisDep, criteria: Annotated[str | None, Query(max_length=32)] = None
-) -> Response:
+async def my_rank(request: Request, criteria: Annotated[str | None, Query(max_length=32)] = None) -> Response:
     chosen = Criteria.parse(criteria)
-    rank = await service.rank_of(redis, chosen, player.user_id)
+    caller = await authenticate(request, rank_in=zset_key(chosen))  # the rank comes with the session
+    player = await settle(request, caller)
     shown = entries_shown(player.state, player.loaded.play_time_ms, chosen)
     return respond(
         {
             "username": player.state.username,
-            "rank": rank,
+            "rank": caller.rank,
             "score": score_of(chosen, shown),
             "criteria": chosen.value,
         }

@@ -106,11 +106,6 @@ async def remove_player(redis: Redis, user_id: str) -> None:
         await pipe.execute()
 
 
-async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
-    position = await redis.zrank(zset_key(criteria), user_id)
-    return None if position is None else int(str(position)) + 1
-
-
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
     script = _page_script(redis)
     keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
