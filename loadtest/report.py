@@ -260,7 +260,8 @@ def method() -> str:
   benchmark (ports 25432 and 26379), so nothing else is counted.
 * The server runs with production settings except the per-IP, sign-up and per-player rate limits, which are
   raised: all load comes from 127.0.0.1 and wrk drives one player far above 10 requests/s. The limiter still
-  runs on every request.
+  runs on every request. In STATE_STORE=postgres the in-flight bound is 128 instead of 32 (requests there hold
+  their slots through database round trips; docs/operations.md).
 * 50 ms: `loadtest/delayproxy.py` between the server and PostgreSQL adds 25 ms each way to every chunk."""
 
 
