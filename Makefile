@@ -22,7 +22,7 @@ run: services install
 	@bash scripts/run.sh
 
 lint: install-backend
-	cd $(BACKEND) && $(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy tycoon
+	cd $(BACKEND) && $(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy tycoon tests
 
 test-backend: services install-backend tools
 	cd $(BACKEND) && $(UV) run pytest -q -p no:cacheprovider

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -17,12 +20,15 @@ from tycoon import cli
     ],
 )
 def test_background_processes_lower_their_priority_before_they_start(
-    monkeypatch: pytest.MonkeyPatch, run: object, args: argparse.Namespace, expected: str
+    monkeypatch: pytest.MonkeyPatch,
+    run: Callable[[argparse.Namespace], object],
+    args: argparse.Namespace,
+    expected: str,
 ) -> None:
-    calls: list[object] = []
-    monkeypatch.setattr(cli.os, "nice", lambda increment: calls.append(("nice", increment)))
+    calls: list[tuple[str, Any]] = []
+    monkeypatch.setattr(os, "nice", lambda increment: calls.append(("nice", increment)))
     monkeypatch.setattr(cli, "_exec", lambda argv: calls.append(("exec", argv)))
-    run(args)  # type: ignore[operator]
+    run(args)
     assert calls[0] == ("nice", cli.BACKGROUND_NICENESS)
     assert calls[1][0] == "exec"
-    assert expected in calls[1][1]  # type: ignore[operator]
+    assert expected in calls[1][1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def limited_servers(test_environment: dict[str, str]) -> tuple[str, str]:
+def limited_servers(test_environment: dict[str, str]) -> Iterator[tuple[str, str]]:
     env = {
         **test_environment,
         "RATE_LIMIT_PLAYER_PER_SECOND": "2",
