@@ -206,6 +206,7 @@ async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_a
         await until(lambda: limited.waiting == 1)
         at_once = await asyncio.wait_for(client.get("/full"), timeout=0.04)  # the room is taken
         late = await waiting
+        assert not limited._waiters  # an expired wait leaves nothing behind before any release (memory)
         app.release.set()
         await asyncio.gather(*held)
     assert at_once.status_code == late.status_code == 503
