@@ -38,7 +38,7 @@ class HoldingApp:
         await self.release.wait()
 
 
-class Rejections:
+class Calls:
     def __init__(self) -> None:
         self.count = 0
 
@@ -52,12 +52,12 @@ def app() -> HoldingApp:
 
 
 @pytest.fixture
-def rejections() -> Rejections:
-    return Rejections()
+def rejections() -> Calls:
+    return Calls()
 
 
 @pytest.fixture
-def limited(app: HoldingApp, rejections: Rejections) -> InflightLimitMiddleware:
+def limited(app: HoldingApp, rejections: Calls) -> InflightLimitMiddleware:
     return InflightLimitMiddleware(app, max_inflight=LIMIT, on_reject=rejections)
 
 
@@ -74,16 +74,14 @@ async def fill(client: httpx.AsyncClient, app: HoldingApp) -> list[asyncio.Task[
     return held
 
 
-async def test_requests_within_the_bound_are_served(
-    client: httpx.AsyncClient, rejections: Rejections
-) -> None:
+async def test_requests_within_the_bound_are_served(client: httpx.AsyncClient, rejections: Calls) -> None:
     responses = await asyncio.gather(*(client.get("/") for _ in range(LIMIT * 3)))
     assert [r.status_code for r in responses] == [200] * LIMIT * 3
     assert rejections.count == 0
 
 
 async def test_above_the_bound_answers_503_without_calling_the_app(
-    client: httpx.AsyncClient, app: HoldingApp, rejections: Rejections
+    client: httpx.AsyncClient, app: HoldingApp, rejections: Calls
 ) -> None:
     held = await fill(client, app)
     rejected = await asyncio.wait_for(client.post("/progress", json={"x": 1}), timeout=1)
@@ -106,7 +104,7 @@ async def test_probes_pass_when_full(client: httpx.AsyncClient, app: HoldingApp,
 
 
 async def test_slots_are_given_back_after_answers_and_errors(
-    client: httpx.AsyncClient, app: HoldingApp, limited: InflightLimitMiddleware, rejections: Rejections
+    client: httpx.AsyncClient, app: HoldingApp, limited: InflightLimitMiddleware, rejections: Calls
 ) -> None:
     held = await fill(client, app)
     app.release.set()
@@ -150,10 +148,19 @@ def test_a_bound_below_one_is_refused() -> None:
 
 
 async def waiting_room(
-    app: HoldingApp, rejections: Rejections, max_waiting: int, max_wait: float = 5.0
+    app: HoldingApp,
+    rejections: Calls,
+    max_waiting: int,
+    max_wait: float = 5.0,
+    waits: Calls | None = None,
 ) -> tuple[InflightLimitMiddleware, httpx.AsyncClient]:
     limited = InflightLimitMiddleware(
-        app, max_inflight=LIMIT, max_waiting=max_waiting, max_wait=max_wait, on_reject=rejections
+        app,
+        max_inflight=LIMIT,
+        max_waiting=max_waiting,
+        max_wait=max_wait,
+        on_reject=rejections,
+        on_wait=waits,
     )
     transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
     return limited, httpx.AsyncClient(transport=transport, base_url="http://test")
@@ -166,9 +173,10 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 async def test_above_the_bound_a_request_waits_for_a_slot_and_is_served(
-    app: HoldingApp, rejections: Rejections
+    app: HoldingApp, rejections: Calls
 ) -> None:
-    limited, client = await waiting_room(app, rejections, max_waiting=2)
+    waits = Calls()
+    limited, client = await waiting_room(app, rejections, max_waiting=2, waits=waits)
     async with client:
         held = await fill(client, app)
         waiting = asyncio.create_task(client.get("/"))
@@ -178,12 +186,11 @@ async def test_above_the_bound_a_request_waits_for_a_slot_and_is_served(
         assert (await waiting).status_code == 200
         await asyncio.gather(*held)
     assert rejections.count == 0
+    assert waits.count == 1
     assert limited.inflight == limited.waiting == 0
 
 
-async def test_waiting_requests_get_slots_in_the_order_they_came(
-    app: HoldingApp, rejections: Rejections
-) -> None:
+async def test_waiting_requests_get_slots_in_the_order_they_came(app: HoldingApp, rejections: Calls) -> None:
     limited, client = await waiting_room(app, rejections, max_waiting=3)
     async with client:
         held = await fill(client, app)
@@ -197,7 +204,7 @@ async def test_waiting_requests_get_slots_in_the_order_they_came(
 
 
 async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_at_once(
-    app: HoldingApp, rejections: Rejections
+    app: HoldingApp, rejections: Calls
 ) -> None:
     limited, client = await waiting_room(app, rejections, max_waiting=1, max_wait=0.05)
     async with client:
@@ -217,7 +224,7 @@ async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_a
 
 
 async def test_a_waiting_request_that_is_cancelled_leaves_no_slot_behind(
-    app: HoldingApp, rejections: Rejections
+    app: HoldingApp, rejections: Calls
 ) -> None:
     limited, client = await waiting_room(app, rejections, max_waiting=2)
     async with client:
@@ -233,7 +240,7 @@ async def test_a_waiting_request_that_is_cancelled_leaves_no_slot_behind(
 
 
 async def test_a_refusal_carries_cors_headers_for_an_allowed_origin_and_preflights_pass(
-    app: HoldingApp, rejections: Rejections
+    app: HoldingApp, rejections: Calls
 ) -> None:
     limited = InflightLimitMiddleware(
         app, max_inflight=LIMIT, on_reject=rejections, allowed_origins=["https://tycoon.example/"]
@@ -259,9 +266,12 @@ def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
 
     from tycoon.app import create_app
     from tycoon.config import Settings
+    from tycoon.observability import metrics
 
     settings = Settings(max_inflight_per_worker=7, max_waiting_per_worker=9, overload_max_wait_ms=40)
     stack = create_app(settings).build_middleware_stack()
     assert isinstance(stack, InflightLimitMiddleware)
     assert isinstance(stack.app, ServerErrorMiddleware)
     assert (stack.max_inflight, stack.max_waiting, stack.max_wait) == (7, 9, 0.04)
+    assert stack.on_reject == metrics.OVERLOAD_REJECTED.inc
+    assert stack.on_wait == metrics.OVERLOAD_WAITED.inc

@@ -29,7 +29,13 @@ from tycoon.generators.endpoints import router as generators_router
 from tycoon.health.endpoints import router as health_router
 from tycoon.inquiries.endpoints import router as inquiries_router
 from tycoon.observability.logging import configure_logging
-from tycoon.observability.metrics import OVERLOAD_REJECTED, RATE_LIMITED, STORAGE_ERRORS, setup_metrics
+from tycoon.observability.metrics import (
+    OVERLOAD_REJECTED,
+    OVERLOAD_WAITED,
+    RATE_LIMITED,
+    STORAGE_ERRORS,
+    setup_metrics,
+)
 from tycoon.observability.middleware import RequestContextMiddleware
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
@@ -81,6 +87,7 @@ class TycoonApp(FastAPI):
             max_waiting=settings.max_waiting_per_worker,
             max_wait=settings.overload_max_wait_ms / 1000,
             on_reject=OVERLOAD_REJECTED.inc,
+            on_wait=OVERLOAD_WAITED.inc,
             allowed_origins=settings.frontend_origins,
         )
 

@@ -47,6 +47,7 @@ class InflightLimitMiddleware:
         max_waiting: int = 0,
         max_wait: float = 0.1,
         on_reject: Callable[[], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
         exempt_paths: Collection[str] = EXEMPT_PATHS,
         allowed_origins: Collection[str] = (),
     ) -> None:
@@ -59,6 +60,7 @@ class InflightLimitMiddleware:
         self.max_waiting = max_waiting
         self.max_wait = max_wait
         self.on_reject = on_reject
+        self.on_wait = on_wait
         self.exempt_paths = frozenset(exempt_paths)
         self.allowed_origins = frozenset(origin.rstrip("/").encode() for origin in allowed_origins)
         self.inflight = 0
@@ -85,6 +87,8 @@ class InflightLimitMiddleware:
         """Wait for a slot handed over by a finishing request; False when the room or the time runs out."""
         if self.waiting >= self.max_waiting:
             return False
+        if self.on_wait is not None:
+            self.on_wait()
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[bool] = loop.create_future()
         self._waiters.append(waiter)

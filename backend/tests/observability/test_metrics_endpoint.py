@@ -19,6 +19,7 @@ GAME_METRICS = (
     "tycoon_rate_limited",
     "tycoon_storage_errors",
     "tycoon_overload_rejected",
+    "tycoon_overload_waited",
     "tycoon_active_players",
     "tycoon_write_behind_lag_seconds",
     "tycoon_write_behind_backlog",
@@ -103,6 +104,7 @@ async def test_game_metrics_move(client: httpx.AsyncClient) -> None:
     metrics.CACHE_REQUESTS.labels(cache="catalogue", result="hit").inc()
     metrics.STORAGE_ERRORS.labels(backend="redis").inc()
     metrics.OVERLOAD_REJECTED.inc()
+    metrics.OVERLOAD_WAITED.inc()
     after = await scrape(client)
     assert (
         value(after, "tycoon_actions_total", action="build")
@@ -113,6 +115,7 @@ async def test_game_metrics_move(client: httpx.AsyncClient) -> None:
         ("tycoon_cache_requests_total", {"cache": "catalogue", "result": "hit"}),
         ("tycoon_storage_errors_total", {"backend": "redis"}),
         ("tycoon_overload_rejected_total", {}),
+        ("tycoon_overload_waited_total", {}),
     ]:
         assert delta(before, after, name, **labels) == 1
 

@@ -73,6 +73,9 @@ STORAGE_ERRORS = Counter(
 OVERLOAD_REJECTED = Counter(
     "tycoon_overload_rejected_total", "Requests shed because a worker was at capacity"
 )
+OVERLOAD_WAITED = Counter(
+    "tycoon_overload_waited_total", "Requests that waited for a slot because their worker was at capacity"
+)
 
 
 def _latest_value_gauge(name: str, documentation: str) -> Gauge:
