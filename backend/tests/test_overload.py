@@ -206,12 +206,12 @@ async def test_waiting_requests_get_slots_in_the_order_they_came(app: HoldingApp
 async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_at_once(
     app: HoldingApp, rejections: Calls
 ) -> None:
-    limited, client = await waiting_room(app, rejections, max_waiting=1, max_wait=0.05)
+    limited, client = await waiting_room(app, rejections, max_waiting=1, max_wait=0.3)
     async with client:
         held = await fill(client, app)
         waiting = asyncio.create_task(client.get("/late"))
         await until(lambda: limited.waiting == 1)
-        at_once = await asyncio.wait_for(client.get("/full"), timeout=0.04)  # the room is taken
+        at_once = await asyncio.wait_for(client.get("/full"), timeout=0.15)  # the room is taken
         late = await waiting
         assert not limited._waiters  # an expired wait leaves nothing behind before any release (memory)
         app.release.set()
@@ -221,6 +221,26 @@ async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_a
     assert {"/late", "/full"}.isdisjoint(app.calls)
     assert rejections.count == 2
     assert limited.inflight == limited.waiting == 0
+
+
+async def test_after_a_wait_ran_out_the_room_is_closed_for_a_while(
+    app: HoldingApp, rejections: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tycoon import overload
+
+    limited, client = await waiting_room(app, rejections, max_waiting=5, max_wait=0.3)
+    async with client:
+        held = await fill(client, app)
+        assert (await client.get("/late")).status_code == 503  # waited 0.3 s in vain
+        refused = await asyncio.wait_for(client.get("/closed"), timeout=0.15)  # no wait this time
+        monkeypatch.setattr(overload, "ROOM_CLOSED_SECONDS", 0.0)
+        reopened = asyncio.create_task(client.get("/reopened"))
+        await until(lambda: limited.waiting == 1)  # the room is open again: it waits
+        app.release.set()
+        assert (await reopened).status_code == 200
+        await asyncio.gather(*held)
+    assert refused.status_code == 503
+    assert rejections.count == 2
 
 
 async def test_a_waiting_request_that_is_cancelled_leaves_no_slot_behind(

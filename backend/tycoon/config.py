@@ -52,9 +52,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = 5
     redis_pool_size: int = 64
     # Overload (overload.py): a worker serves this many requests at once; up to max_waiting_per_worker more
-    # wait at most overload_max_wait_ms for a slot; the others get a fast 503 + Retry-After.
+    # wait at most overload_max_wait_ms for a slot (none for a second after a wait ran out); the others get a
+    # fast 503 + Retry-After.
     max_inflight_per_worker: int = Field(default=32, ge=1)
-    max_waiting_per_worker: int = Field(default=96, ge=0)
+    max_waiting_per_worker: int = Field(default=224, ge=0)
     overload_max_wait_ms: int = Field(default=100, ge=0)
 
     # rate limits (per second unless named otherwise)

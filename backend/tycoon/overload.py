@@ -9,7 +9,9 @@ A worker serves at most `max_inflight` requests at once: each served request sha
 that many others, so the bound caps how long it takes (Little's law: bound / throughput). A small bound alone
 would refuse harmless bursts — a worker paused for 50 ms by the OS finds dozens of requests at once — so up to
 `max_waiting` more wait, first come first served, at most `max_wait` seconds for a slot; a burst is served a
-little later, a flood is refused. Measured at three times the capacity (loadtest/NOTES.md): 128 at once, or
+little later. Once a wait has run out, the worker cannot keep up: for a second the waiting room is closed and
+what finds no free slot is refused at once, so a flood is refused cheaply and the served requests do not carry
+a wait on top of their share of the worker. Measured at three times the capacity (loadtest/NOTES.md): 128 at once, or
 refusing everything while the event loop lagged, gave served p99 of 1 to 2 s; 32 at once with the waiting
 room, 0.24 to 0.38 s.
 
@@ -23,6 +25,7 @@ preflights (OPTIONS) pass to the CORS middleware.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Callable, Collection
 
@@ -37,6 +40,9 @@ BUSY_HEADERS = (
 )
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
+# After a wait ran out, the waiting room stays closed this long: the worker cannot keep up (a queue stands, not a
+# burst), and a flood's requests are refused at once instead of each waiting in vain first.
+ROOM_CLOSED_SECONDS = 1.0
 
 
 class InflightLimitMiddleware:
@@ -65,6 +71,7 @@ class InflightLimitMiddleware:
         self.allowed_origins = frozenset(origin.rstrip("/").encode() for origin in allowed_origins)
         self.inflight = 0
         self.waiting = 0
+        self._expired_at = -math.inf  # loop time when a wait last ran out
         # Futures of the waiting requests, oldest first: True when handed a slot, False when their wait expired.
         # Finished ones (expired, cancelled) are dropped from the front as they expire or by the next release.
         self._waiters: deque[asyncio.Future[bool]] = deque()
@@ -85,11 +92,11 @@ class InflightLimitMiddleware:
 
     async def _wait_for_slot(self) -> bool:
         """Wait for a slot handed over by a finishing request; False when the room or the time runs out."""
-        if self.waiting >= self.max_waiting:
+        loop = asyncio.get_running_loop()
+        if self.waiting >= self.max_waiting or loop.time() - self._expired_at < ROOM_CLOSED_SECONDS:
             return False
         if self.on_wait is not None:
             self.on_wait()
-        loop = asyncio.get_running_loop()
         waiter: asyncio.Future[bool] = loop.create_future()
         self._waiters.append(waiter)
         self.waiting += 1
@@ -116,6 +123,7 @@ class InflightLimitMiddleware:
     def _expire(self, waiter: asyncio.Future[bool]) -> None:
         if not waiter.done():
             waiter.set_result(False)
+            self._expired_at = asyncio.get_running_loop().time()
         while self._waiters and self._waiters[0].done():  # waits expire in the order they began
             self._waiters.popleft()
 
