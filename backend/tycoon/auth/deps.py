@@ -73,6 +73,7 @@ async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
 
 
 async def current_caller(request: Request) -> Caller:
+    # A wrapper, not Depends(authenticate): FastAPI would read `rank_in` as a query parameter.
     return await authenticate(request)
 
 

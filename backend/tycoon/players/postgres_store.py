@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
+from tycoon.rankings.scores import rank_at
 from tycoon.rankings.service import store_entries
 from tycoon.ratelimit.limits import CHECK_LUA, Limits
 from tycoon.redis import Redis
@@ -41,8 +42,7 @@ class PostgresPlayerStore:
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms
         )
         await self._redis.zadd(keys.ACTIVE, {user_id: now_ms})
-        position = None if rank_in is None else await self._redis.zrank(rank_in, user_id)
-        rank = None if position is None else int(str(position)) + 1
+        rank = None if rank_in is None else rank_at(await self._redis.zrank(rank_in, user_id))
         return SessionLoad(principal, None if record is None else record.loaded(), rank)
 
     async def load(self, user_id: str) -> LoadedPlayer | None:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
-from tycoon.rankings.scores import RankEntry, shown_key, zset_key
+from tycoon.rankings.scores import RankEntry, rank_at, shown_key, zset_key
 from tycoon.rankings.service import entries_for
 from tycoon.ratelimit.limits import BUCKET_LUA, Limits
 from tycoon.redis import Redis
@@ -122,9 +122,7 @@ class RedisPlayerStore:
         principal = SessionPrincipal.parse(str(row[0]))
         if row[1] is None and await self._install_from_postgres(principal.user_id):
             row = await self._run_load(script_keys, now_ms, client_ip, counted=True) or row
-        position = row[5]
-        rank = None if position is None else int(position) + 1
-        return SessionLoad(principal, _loaded(principal.user_id, row[:5]), rank)
+        return SessionLoad(principal, _loaded(principal.user_id, row[:5]), rank_at(row[5]))
 
     async def _run_load(
         self, script_keys: list[str], now_ms: int, client_ip: str, counted: bool = False

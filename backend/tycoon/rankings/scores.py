@@ -84,6 +84,12 @@ def zset_key(criteria: Criteria) -> str:
     return f"rank:{criteria.value}"
 
 
+def rank_at(position: object) -> int | None:
+    """A member's 0-based position in a ranking's sorted set (a ZRANK reply) as its 1-based rank; None if not
+    ranked."""
+    return None if position is None else int(str(position)) + 1
+
+
 def shown_key(criteria: Criteria) -> str:
     return f"rank:{criteria.value}:shown"
 
