@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -10,6 +11,8 @@ import pytest
 
 from tests.api.conftest import app_of
 from tests.conftest import Api, grant
+from tycoon.catalogue.cache import CatalogueCache
+from tycoon.rules.catalogue import DEFAULT_GENERATOR_TYPES, Catalogue
 
 EDITED = 44  # the divine engine: no test can afford it, so editing it disturbs no other test
 TYPE_FIELDS = {"id", "name", "cost_data", "cost_high", "description", "index", "energy_data", "energy_high",
@@ -102,6 +105,33 @@ async def test_admin_edit_changes_the_catalogue_and_its_etag(
     assert edited["cost_high"] == restored["cost_high"]
     stale = await api.http.get("/generator_types", headers={"If-None-Match": old_etag})
     assert stale.status_code == 200
+
+
+async def test_an_edit_undone_gives_back_the_same_etag(
+    api: Api, admin: Api, restored: dict[str, Any]
+) -> None:
+    before = (await api.http.get("/generator_types")).headers["ETag"]
+    patch = {"heat": restored["heat"] + 1}
+    assert (
+        await admin.http.patch(f"/admin/generator_types/{EDITED}", json=patch, headers=admin.headers)
+    ).is_success
+    back = {"heat": restored["heat"]}
+    assert (
+        await admin.http.patch(f"/admin/generator_types/{EDITED}", json=back, headers=admin.headers)
+    ).is_success
+    assert (await api.http.get("/generator_types")).headers["ETag"] == before
+
+
+def test_the_etag_depends_on_the_types_not_on_the_version() -> None:
+    assert (
+        CatalogueCache(Catalogue(DEFAULT_GENERATOR_TYPES, 3)).etag
+        == CatalogueCache(Catalogue(DEFAULT_GENERATOR_TYPES, 5)).etag
+    )
+    hotter = (replace(DEFAULT_GENERATOR_TYPES[0], heat=DEFAULT_GENERATOR_TYPES[0].heat + 1),)
+    assert (
+        CatalogueCache(Catalogue(hotter + DEFAULT_GENERATOR_TYPES[1:], 3)).etag
+        != CatalogueCache(Catalogue(DEFAULT_GENERATOR_TYPES, 3)).etag
+    )
 
 
 async def test_edit_of_an_unknown_index_is_404(admin: Api) -> None:

@@ -3,7 +3,8 @@
 Each process polls `catalogue:version` twice a second (one tiny GET, off the request path) and reloads when it
 changed — from Redis (`catalogue:doc:{version}`, written by the first process to need it) or else from
 PostgreSQL — so an admin edit is visible everywhere within a second while requests never wait for the
-catalogue. The serialised GET /generator_types body and its ETag are computed once per version.
+catalogue. The serialised GET /generator_types body and its ETag are computed once per version; the ETag is
+the body's hash alone, so an edit that was undone (or a process that catches up late) keeps clients' copies valid.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class CatalogueCache:
     def _set(self, catalogue: Catalogue) -> None:
         self.current = catalogue
         self.body = orjson.dumps(generator_types_body(catalogue))
-        self.etag = f'"{catalogue.version}-{hashlib.sha256(self.body).hexdigest()[:16]}"'
+        self.etag = f'"{hashlib.sha256(self.body).hexdigest()[:24]}"'
 
     @classmethod
     async def load(cls, engine: AsyncEngine, redis: Redis) -> CatalogueCache:
