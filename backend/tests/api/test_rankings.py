@@ -154,3 +154,20 @@ async def test_the_scheduled_refresh_moves_energy_scores_in_spread_batches(
         after = await shown_energy()
     assert refreshed >= len(players)
     assert all(new > old for new, old in zip(after, before, strict=True)), (before, after)
+
+
+async def test_rank_after_an_absence_is_that_of_the_score_shown(api: Api, app: FastAPI, clock: Clock) -> None:
+    """The first request after an absence stores the energy made meanwhile: its rank counts that energy."""
+    from tycoon.kit.bignum import BigValue
+    from tycoon.rules.state import PlayerState
+
+    def hundred_energy(state: PlayerState) -> None:
+        state.energy = BigValue("100")
+
+    await built(api)  # a plant cell: 1 energy/s, about 0 energy now
+    async with another_player(app) as rival:
+        await app.state.game.act_on_user(rival.user["user_id"], hundred_energy)
+        clock.advance(3600)  # the player is away an hour: 3,600 energy, past the rival's 100
+        after_absence = await my_rank(api, "energy")
+        assert after_absence["rank"] == (await my_rank(api, "energy"))["rank"]
+        assert after_absence["rank"] < (await my_rank(rival, "energy"))["rank"]

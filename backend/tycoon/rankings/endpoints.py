@@ -11,7 +11,7 @@ from tycoon.auth.deps import CurrentCaller, authenticate, settle
 from tycoon.game.schemas import respond
 from tycoon.rankings import service
 from tycoon.rankings.scores import Criteria, entries_shown, zset_key
-from tycoon.redis import RedisDep
+from tycoon.redis import RedisDep, get_redis
 
 router = APIRouter(tags=["rankings"])
 
@@ -58,12 +58,16 @@ def score_of(criteria: Criteria, shown: str) -> dict[str, int | str] | int:
 async def my_rank(request: Request, criteria: Annotated[str | None, Query(max_length=32)] = None) -> Response:
     chosen = Criteria.parse(criteria)
     caller = await authenticate(request, rank_in=zset_key(chosen))  # the rank comes with the session
+    ends_absence = caller.loaded.away_since_ms is not None
     player = await settle(request, caller)
+    rank = caller.rank
+    if ends_absence:  # settling stored what was made while away: rank the score shown, not the one before
+        rank = await service.rank_of(await get_redis(request), chosen, player.user_id)
     shown = entries_shown(player.state, player.loaded.play_time_ms, chosen)
     return respond(
         {
             "username": player.state.username,
-            "rank": caller.rank,
+            "rank": rank,
             "score": score_of(chosen, shown),
             "criteria": chosen.value,
         }

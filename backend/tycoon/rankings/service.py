@@ -18,6 +18,7 @@ from tycoon.rankings.scores import (
     energy_entry,
     money_entry,
     playtime_entry,
+    rank_at,
     rebirth_entry,
     shown_key,
     supercoin_entry,
@@ -104,6 +105,10 @@ async def remove_player(redis: Redis, user_id: str) -> None:
             pipe.hdel(shown_key(criteria), user_id)
         pipe.hdel(USERNAMES, user_id)
         await pipe.execute()
+
+
+async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
+    return rank_at(await redis.zrank(zset_key(criteria), user_id))
 
 
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
