@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,6 +29,11 @@ def ensure_tool(binary: str, apt_package: str) -> str:
             f"{binary} is not installed and `apt-get install {apt_package}` failed (apt unreachable?)"
         )
     return found
+
+
+def uv_binary() -> str | None:
+    """The uv running these tests (`uv run` says where it is in UV), else the one on PATH."""
+    return os.environ.get("UV") or shutil.which("uv")
 
 
 def run(command: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

