@@ -147,7 +147,7 @@ def test_a_bound_below_one_is_refused() -> None:
         InflightLimitMiddleware(HoldingApp(), max_inflight=5, max_waiting=-1)
 
 
-async def waiting_room(
+def waiting_room(
     app: HoldingApp,
     rejections: Calls,
     max_waiting: int,
@@ -176,7 +176,7 @@ async def test_above_the_bound_a_request_waits_for_a_slot_and_is_served(
     app: HoldingApp, rejections: Calls
 ) -> None:
     waits = Calls()
-    limited, client = await waiting_room(app, rejections, max_waiting=2, waits=waits)
+    limited, client = waiting_room(app, rejections, max_waiting=2, waits=waits)
     async with client:
         held = await fill(client, app)
         waiting = asyncio.create_task(client.get("/"))
@@ -191,7 +191,7 @@ async def test_above_the_bound_a_request_waits_for_a_slot_and_is_served(
 
 
 async def test_waiting_requests_get_slots_in_the_order_they_came(app: HoldingApp, rejections: Calls) -> None:
-    limited, client = await waiting_room(app, rejections, max_waiting=3)
+    limited, client = waiting_room(app, rejections, max_waiting=3)
     async with client:
         held = await fill(client, app)
         waiting = []
@@ -206,7 +206,7 @@ async def test_waiting_requests_get_slots_in_the_order_they_came(app: HoldingApp
 async def test_a_wait_that_runs_out_is_refused_and_a_full_waiting_room_refuses_at_once(
     app: HoldingApp, rejections: Calls
 ) -> None:
-    limited, client = await waiting_room(app, rejections, max_waiting=1, max_wait=0.3)
+    limited, client = waiting_room(app, rejections, max_waiting=1, max_wait=0.3)
     async with client:
         held = await fill(client, app)
         waiting = asyncio.create_task(client.get("/late"))
@@ -228,7 +228,7 @@ async def test_after_a_wait_ran_out_the_room_is_closed_for_a_while(
 ) -> None:
     from tycoon import overload
 
-    limited, client = await waiting_room(app, rejections, max_waiting=5, max_wait=0.3)
+    limited, client = waiting_room(app, rejections, max_waiting=5, max_wait=0.3)
     async with client:
         held = await fill(client, app)
         assert (await client.get("/late")).status_code == 503  # waited 0.3 s in vain
@@ -246,7 +246,7 @@ async def test_after_a_wait_ran_out_the_room_is_closed_for_a_while(
 async def test_a_waiting_request_that_is_cancelled_leaves_no_slot_behind(
     app: HoldingApp, rejections: Calls
 ) -> None:
-    limited, client = await waiting_room(app, rejections, max_waiting=2)
+    limited, client = waiting_room(app, rejections, max_waiting=2)
     async with client:
         held = await fill(client, app)
         gone = asyncio.create_task(client.get("/gone"))  # a client that disconnects while waiting

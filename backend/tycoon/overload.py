@@ -11,9 +11,9 @@ would refuse harmless bursts — a worker paused for 50 ms by the OS finds dozen
 `max_waiting` more wait, first come first served, at most `max_wait` seconds for a slot; a burst is served a
 little later. Once a wait has run out, the worker cannot keep up: for a second the waiting room is closed and
 what finds no free slot is refused at once, so a flood is refused cheaply and the served requests do not carry
-a wait on top of their share of the worker. Measured at three times the capacity (loadtest/NOTES.md): 128 at once, or
-refusing everything while the event loop lagged, gave served p99 of 1 to 2 s; 32 at once with the waiting
-room, 0.24 to 0.38 s.
+a wait on top of their share of the worker. Served p99 in 40-s floods at three times the capacity
+(loadtest/NOTES.md): 128 at once 0.97 s; refusing everything while the event loop lagged 1.9 s; 32 at once with
+this waiting room 0.30 s (0.16 to 0.27 s in the overload steps of `make bench`).
 
 This is pure ASGI (no `BaseHTTPMiddleware`). The app wraps it around everything else, the framework's own layers
 included (`TycoonApp` in app.py): under overload most requests are refused, so a refusal must cost next to
