@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import orjson
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -28,6 +31,7 @@ from tycoon.game.factory import build_game
 from tycoon.generators.endpoints import router as generators_router
 from tycoon.health.endpoints import router as health_router
 from tycoon.inquiries.endpoints import router as inquiries_router
+from tycoon.kit.jsonsafe import json_safe
 from tycoon.observability.logging import configure_logging
 from tycoon.observability.metrics import (
     OVERLOAD_REJECTED,
@@ -147,6 +151,13 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        # FastAPI's own handler echoes each bad value; a JSON number like 1e400 arrives as float('inf'), which
+        # strict JSON cannot carry, and that 422 became a 500. Same body, with such values as strings.
+        body = orjson.dumps({"detail": json_safe(jsonable_encoder(error.errors()))})
+        return Response(body, status_code=422, media_type="application/json")
+
     @app.exception_handler(GameError)
     async def game_error(request: Request, error: GameError) -> JSONResponse:
         headers = {}

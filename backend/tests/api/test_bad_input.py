@@ -49,10 +49,11 @@ async def test_malformed_body_is_4xx(api: Api, path: str, body: Any) -> None:
     response = await api.post(path, body)
     assert 400 <= response.status_code < 500, response.text
     assert "detail" in response.json()
-    after = (await progress(api))["user"]
-    assert {k: after[k] for k in ("money_data", "money_high", "supercoin", "tutorial", "rebirth_count")} == {
-        k: before[k] for k in ("money_data", "money_high", "supercoin", "tutorial", "rebirth_count")
-    }
+    assert balances((await progress(api))["user"]) == balances(before)
+
+
+def balances(user: dict[str, Any]) -> dict[str, Any]:
+    return {k: user[k] for k in ("money_data", "money_high", "supercoin", "tutorial", "rebirth_count")}
 
 
 @pytest.mark.parametrize(
@@ -124,3 +125,29 @@ async def test_a_nul_character_is_bad_input_not_a_database_failure(api: Api) -> 
     assert login.status_code == 401
     inquiry = await api.post("/inquiries", {"type": "bug", "content": "a\u0000b"})
     assert inquiry.status_code == 422
+
+
+NON_FINITE = [b"1e400", b"-1e400", b"NaN", b"Infinity"]
+NUMBER_FIELDS = [
+    ("/upgrade/production", "amount"),
+    ("/change/energy2money", "amount_data"),
+    ("/tutorial/progress", "step"),
+    ("/rebirth", "count"),
+    ("/login", "username"),
+]
+
+
+@pytest.mark.parametrize("number", NON_FINITE, ids=[n.decode() for n in NON_FINITE])
+@pytest.mark.parametrize(("path", "field"), NUMBER_FIELDS, ids=[p for p, _ in NUMBER_FIELDS])
+async def test_non_finite_number_is_422_with_the_value_as_text(
+    api: Api, path: str, field: str, number: bytes
+) -> None:
+    # Python's JSON parser reads these as inf/nan; the 422 that echoes them must still be valid JSON
+    before = (await progress(api))["user"]
+    headers = {**api.headers, "Content-Type": "application/json"}
+    response = await api.http.post(path, content=b'{"%s": %s}' % (field.encode(), number), headers=headers)
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]
+    assert any(problem["loc"][-1] == field for problem in problems)
+    assert all(not isinstance(problem.get("input"), float) for problem in problems)
+    assert balances((await progress(api))["user"]) == balances(before)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from fastapi import FastAPI
 
 from tests.api.conftest import PLANT, built, progress, user_of, value
@@ -49,6 +50,28 @@ async def test_info_follows_rebirths_and_upgrades(api: Api, app: FastAPI) -> Non
     assert (info["max_chain"], info["upgrade_batch_limit"]) == (3, 2)
     assert value(info, "chain_cost") == rebirth_cost(4)
     assert value(info, "start_money") == 10_000
+
+
+@pytest.mark.parametrize("held", [62, 63, 64, 1023, 1024, 5000])
+async def test_info_of_a_player_with_many_rebirths(api: Api, app: FastAPI, held: int) -> None:
+    # 2^63 and above once broke the JSON encoder (500): JSON numbers while they can carry it, and the exact
+    # value as _data/_high at every count
+    await grant(app, api.user["user_id"], rebirth_count=held)
+    response = await api.get("/rebirth/info")
+    assert response.status_code == 200
+    info = response.json()
+    assert info["current_multiplier"] == (2**held if held < 1024 else None)
+    assert info["next_multiplier"] == (2 ** (held + 1) if held < 1023 else None)
+    for name, exponent in (("current_multiplier", held), ("next_multiplier", held + 1)):
+        assert abs(value(info, name) / Decimal(2) ** exponent - 1) < Decimal("1e-5")  # six digits on the wire
+
+
+async def test_rebirth_message_of_a_player_with_many_rebirths(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], rebirth_count=2000)
+    await money_to(app, api, rebirth_cost(2000))
+    response = await api.post("/rebirth")
+    assert response.status_code == 200
+    assert response.json()["message"] == "Rebirth successful! New multiplier: 2.296261e+602x (x1)"
 
 
 async def test_rebirth_without_enough_money_is_400(api: Api, app: FastAPI) -> None:

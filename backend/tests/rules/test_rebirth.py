@@ -8,7 +8,15 @@ import pytest
 
 from tycoon.errors import ChainLimitExceeded, InvalidAmount, NotEnoughMoneyForRebirth
 from tycoon.kit.bignum import BigValue
-from tycoon.rules.rebirth import RebirthInfo, max_chain, rebirth, rebirth_cost, rebirth_info
+from tycoon.rules.rebirth import (
+    RebirthInfo,
+    max_chain,
+    multiplier_number,
+    multiplier_text,
+    rebirth,
+    rebirth_cost,
+    rebirth_info,
+)
 
 from .helpers import T0, assert_rejected, built, make_state
 
@@ -96,10 +104,26 @@ def test_rebirth_info() -> None:
     assert rebirth_info(state) == RebirthInfo(
         rebirth_count=2,
         next_cost=BigValue(15_000_000 * 64),
-        current_multiplier=4,
-        next_multiplier=8,
+        current_multiplier=BigValue(4),
+        next_multiplier=BigValue(8),
         max_chain=2,
         chain_cost=BigValue(15_000_000 * 512),
         start_money=BigValue(100),
         upgrade_batch_limit=4,
     )
+
+
+@pytest.mark.parametrize(
+    ("held", "number"),
+    [(0, 1), (62, 2**62), (63, float(2**63)), (1023, float(2**1023)), (1024, None), (10**6, None)],
+)
+def test_the_multiplier_as_a_json_number(held: int, number: int | float | None) -> None:
+    assert multiplier_number(held) == number
+    assert type(multiplier_number(held)) is type(number)
+
+
+def test_the_multiplier_in_a_message() -> None:
+    assert multiplier_text(3) == "8"
+    assert multiplier_text(1023) == str(2**1023)  # every digit, as the original
+    assert multiplier_text(1024) == "1.797693e+308"
+    assert multiplier_text(10**6).endswith("e+301029")

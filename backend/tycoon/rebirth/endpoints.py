@@ -26,8 +26,12 @@ class RebirthInfoOut(BaseModel):
     rebirth_count: int
     next_cost_data: int
     next_cost_high: int
-    current_multiplier: int
-    next_multiplier: int
+    current_multiplier: int | float | None = Field(description="2^n; null beyond 2^1023 (see _data/_high)")
+    next_multiplier: int | float | None
+    current_multiplier_data: int
+    current_multiplier_high: int
+    next_multiplier_data: int
+    next_multiplier_high: int
     max_chain: int
     chain_cost_data: int
     chain_cost_high: int
@@ -44,8 +48,10 @@ async def rebirth_info(player: CurrentPlayer, game: GameDep) -> Response:
             "user": user_view(player, game.catalogue.current),
             "rebirth_count": info.rebirth_count,
             **wire("next_cost", info.next_cost),
-            "current_multiplier": info.current_multiplier,
-            "next_multiplier": info.next_multiplier,
+            "current_multiplier": rebirth.multiplier_number(info.rebirth_count),
+            "next_multiplier": rebirth.multiplier_number(info.rebirth_count + 1),
+            **wire("current_multiplier", info.current_multiplier),
+            **wire("next_multiplier", info.next_multiplier),
             "max_chain": info.max_chain,
             **wire("chain_cost", info.chain_cost),
             **wire("start_money", info.start_money),
@@ -58,6 +64,6 @@ async def rebirth_info(player: CurrentPlayer, game: GameDep) -> Response:
 async def do_rebirth(player: CurrentPlayer, game: GameDep, body: RebirthIn | None = Body(None)) -> Response:
     count = body.count if body else 1
     await game.act(player, lambda state: rebirth.rebirth(state, count, player.now))
-    multiplier = 2**player.state.rebirth_count
+    multiplier = rebirth.multiplier_text(player.state.rebirth_count)
     message = f"Rebirth successful! New multiplier: {multiplier}x (x{count})"
     return respond({"user": user_view(player, game.catalogue.current), "message": message})

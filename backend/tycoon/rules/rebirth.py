@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,8 +18,8 @@ REBIRTH_BASE_COST: Final = BigValue(15_000_000)
 class RebirthInfo:
     rebirth_count: int
     next_cost: BigValue
-    current_multiplier: int
-    next_multiplier: int
+    current_multiplier: BigValue
+    next_multiplier: BigValue
     max_chain: int
     chain_cost: BigValue  # price of the longest chain allowed now
     start_money: BigValue
@@ -28,6 +29,25 @@ class RebirthInfo:
 def rebirth_cost(held: int) -> BigValue:
     """Price of the next rebirth when `held` rebirths are held: 15 000 000 × 8^n."""
     return REBIRTH_BASE_COST * power(8, held)
+
+
+def multiplier(held: int) -> BigValue:
+    """What production and the exchange rate are multiplied by with `held` rebirths: 2^n."""
+    return power(2, held)
+
+
+def multiplier_number(held: int) -> int | float | None:
+    """2^n as the original sent it, a JSON number, within what JSON numbers carry: exact below 2^63, a double
+    (still exact: a power of two) up to 2^1023, beyond that none (JavaScript would read Infinity)."""
+    if held < 63:
+        exact: int = 2**held
+        return exact
+    return math.ldexp(1.0, held) if held < 1024 else None
+
+
+def multiplier_text(held: int) -> str:
+    """2^n for a message: every digit as the original while a double holds it, then scientific notation."""
+    return str(2**held) if held < 1024 else f"{multiplier(held).value:.6e}"
 
 
 def max_chain(state: PlayerState) -> int:
@@ -73,8 +93,8 @@ def rebirth_info(state: PlayerState) -> RebirthInfo:
     return RebirthInfo(
         rebirth_count=held,
         next_cost=rebirth_cost(held),
-        current_multiplier=2**held,
-        next_multiplier=2 ** (held + 1),
+        current_multiplier=multiplier(held),
+        next_multiplier=multiplier(held + 1),
         max_chain=chain,
         chain_cost=rebirth_cost(held + chain - 1),
         start_money=start_money(state),

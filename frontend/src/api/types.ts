@@ -217,8 +217,8 @@ export interface RebirthInfo {
   rebirth_count: number;
   next_cost_data: number;
   next_cost_high: number;
-  current_multiplier: number;
-  next_multiplier: number;
+  current_multiplier: number | null; // null beyond 2^1023 (the server also sends current_multiplier_data/_high)
+  next_multiplier: number | null;
   max_chain: number;
   chain_cost_data: number;
   chain_cost_high: number;

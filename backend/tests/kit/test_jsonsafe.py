@@ -1,0 +1,24 @@
+"""json_safe: what strict JSON cannot carry becomes text, everything else is left as it is."""
+
+from __future__ import annotations
+
+import math
+
+import orjson
+
+from tycoon.kit.jsonsafe import json_safe
+
+
+def test_non_finite_floats_and_huge_integers_become_text() -> None:
+    value = {"a": [math.inf, -math.inf, math.nan, 1.5], "b": (2**63, -(2**63) - 1, 2**63 - 1), "c": True}
+    assert json_safe(value) == {
+        "a": ["inf", "-inf", "nan", 1.5],
+        "b": [str(2**63), str(-(2**63) - 1), 2**63 - 1],
+        "c": True,
+    }
+    orjson.dumps(json_safe(value))  # strict JSON now
+
+
+def test_plain_data_is_unchanged() -> None:
+    value = {"loc": ["body", "amount"], "msg": "bad", "input": None, "ctx": {"le": 10}}
+    assert json_safe(value) == value
