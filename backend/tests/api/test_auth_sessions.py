@@ -245,3 +245,13 @@ async def test_deleted_account_leaves_the_rankings(api: Api) -> None:
     async with another_player(app_of(api)) as player:
         await player.post("/delete_account", {"password": PASSWORD})
     assert (await api.get("/ranks", params={"limit": 1})).json()["total"] == total
+
+
+async def test_a_refresh_token_where_an_access_token_belongs_is_403(
+    api: Api, http: httpx.AsyncClient
+) -> None:
+    tokens = await signed_up(api)
+    response = await http.get("/progress", headers=bearer(tokens["refresh_token"]))
+    assert (response.status_code, response.json()) == (403, {"detail": "Invalid token type"})
+    unknown = await http.get("/progress", headers=bearer("not-a-token-" + tokens["refresh_token"]))
+    assert (unknown.status_code, unknown.json()) == (401, {"detail": "Invalid token"})

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from tycoon.auth.cookies import ACCESS_COOKIE
-from tycoon.auth.sessions import token_hash
-from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated
+from tycoon.auth.sessions import is_refresh_token, token_hash
+from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated, WrongTokenType
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
@@ -65,6 +65,8 @@ async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
     digest = token_hash(request.app.state.session_config.secret, token)
     found = await game.store.load_for_session(digest, int(now * 1000), client_ip, rank_in)
     if found is None:
+        if await is_refresh_token(request.app.state.redis, digest):  # only on this failure path
+            raise WrongTokenType()
         raise InvalidToken()
     if found.loaded is None:
         raise InvalidToken("User not found for token")

@@ -62,6 +62,11 @@ async def find_by_refresh(redis: Redis, config: SessionConfig, refresh_token: st
     return None if found is None else Session(found[0], found[1], access_hash=found[2], refresh_hash=refresh)
 
 
+async def is_refresh_token(redis: Redis, digest: str) -> bool:
+    """Whether a token's hash is that of a live refresh token."""
+    return bool(await redis.exists(keys.refresh(digest)))
+
+
 async def find_by_access(redis: Redis, config: SessionConfig, access_token: str) -> Session | None:
     access = token_hash(config.secret, access_token)
     found = await _stored(redis, keys.session(access))

@@ -1,6 +1,6 @@
 """Login and sign-up throttling shared by every server process through Redis (ORIGINAL-RULES §13).
 
-Per client IP: at most LOGIN_IP_LIMIT_PER_MINUTE attempts a minute. Per username: after n failures, wait
+Per client IP: at most LOGIN_IP_LIMIT_PER_MINUTE attempts in any 60 seconds. Per username: after n failures, wait
 min(2^n, 300) seconds after the last failure; a success clears it.
 """
 
@@ -8,21 +8,36 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 
 from tycoon.errors import TooManyRequests
 from tycoon.redis import Redis
 
 MAX_COOLDOWN_SECONDS = 300
+WINDOW_SECONDS = 60
+
+# KEYS[1]: the IP's attempt times; ARGV: now, window, limit, a unique member. Refused attempts are not kept, so the
+# set holds at most `limit` times. Returns the seconds until an attempt is allowed again, or nil once recorded.
+_SLIDING_WINDOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tostring(tonumber(oldest[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return nil
+"""
 
 
 async def check_ip(redis: Redis, ip: str, limit_per_minute: int) -> None:
-    key = f"throttle:ip:{ip}:{int(time.time() // 60)}"
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, 60)
-        attempts, _ = await pipe.execute()
-    if int(attempts) > limit_per_minute:
-        raise TooManyRequests("Too many attempts. Please wait.", retry_after=60 - time.time() % 60)
+    """At most `limit_per_minute` attempts in any 60 s (a sliding window, as the original's list of times)."""
+    now = time.time()
+    wait = await redis.register_script(_SLIDING_WINDOW)(
+        keys=[f"throttle:ip:{ip}"], args=[now, WINDOW_SECONDS, limit_per_minute, f"{now}:{uuid.uuid4().hex}"]
+    )
+    if wait is not None:
+        raise TooManyRequests("Too many attempts. Please wait.", retry_after=float(wait))
 
 
 async def check_username(redis: Redis, username: str) -> None:
