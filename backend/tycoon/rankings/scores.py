@@ -3,11 +3,12 @@
 Scores are negated so that ZRANK (ascending) puts the best player first and breaks ties by user id ascending,
 as the original did. Money and energy rank by log10 of their value (float64 keeps ~15 digits of it, enough to
 order values that differ by 1e-9 relative even near 10^10^6). Rebirth and supercoin rank by their count, then by
-money: the count goes in the integer part and money's log10 (scaled into [0, 1)) in the fraction.
+money: the count goes in the integer part and log10(1 + money) (scaled into [0, 1)) in the fraction.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from tycoon.rules.state import PlayerState
 
 _LOG_SPAN = 1e7  # log10 of money is scaled into [0, 1) by this for secondary keys
 _EMPTY = 1e12  # score of a zero value: after every positive value
+_EXACT_BELOW = 10**15  # above this, log10(1 + money) and log10(money) are the same float
 
 
 class Criteria(StrEnum):
@@ -46,9 +48,11 @@ def big_score(value: BigValue) -> float:
 
 
 def _money_fraction(money: BigValue) -> float:
-    if money.value <= 1:
+    """log10(1 + money) scaled into [0, 1): rises with money over its whole range, 0 and 1 included."""
+    if money.value <= 0:
         return 0.0
-    return min(money.log10(), _LOG_SPAN - 1) / _LOG_SPAN
+    log = money.log10() if money.value > _EXACT_BELOW else math.log10(1 + float(money))
+    return min(log, _LOG_SPAN - 1) / _LOG_SPAN
 
 
 def count_then_money_score(count: int, money: BigValue) -> float:
