@@ -112,6 +112,13 @@ class InvalidToken(GameError):
     detail = "Invalid token"
 
 
+class WrongTokenType(GameError):
+    """A refresh token where an access token belongs."""
+
+    status = 403
+    detail = "Invalid token type"
+
+
 class InvalidCredentials(GameError):
     """Unknown user and wrong password answer alike (no username enumeration)."""
 
@@ -168,6 +175,14 @@ class UnknownUpgrade(GameError):
 class InquiryNotFound(GameError):
     status = 404
     detail = "Inquiry not found"
+
+
+class PathNotFound(GameError):
+    """A path naming no item of a fixed list (POST /upgrade/nope): the original had one route per item, so
+    the framework's own 404."""
+
+    status = 404
+    detail = "Not Found"
 
 
 # 409 / 429 / 503 ---------------------------------------------------------------------------------------------

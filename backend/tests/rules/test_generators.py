@@ -83,9 +83,18 @@ def test_place_on_the_exact_same_position_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("x", "world"), [(-1, 0), (1_000_001, 0), (0, -1), (0, 1001)])
-def test_place_out_of_range_is_refused(x: int, world: int) -> None:
+def test_any_position_is_allowed_as_in_the_original(x: int, world: int) -> None:
+    # §4.1: the server checks only exact duplicates; the request bounds them (±10^12, else 422)
     state = rich()
-    assert_rejected(state, lambda: place(state, x=x, world=world), PositionTaken, "Invalid position")
+    place(state, x=x, world=world)
+    assert (state.generators[-1].x_position, state.generators[-1].world_position) == (x, world)
+
+
+def test_the_limit_is_checked_before_the_position() -> None:
+    state = rich()
+    for x in range(10):
+        place(state, x=x, gid=f"g{x}")
+    assert_rejected(state, lambda: place(state, x=0, gid="one more"), GeneratorLimitReached)
 
 
 def test_place_without_money_is_refused() -> None:
@@ -129,7 +138,7 @@ def test_demolish_of_an_unknown_generator() -> None:
 def test_skip_charges_ten_percent_of_the_remaining_share() -> None:
     state = make_state(money=BigValue(100), generators=[built(type_index=1, build_end=T0 + 3, build_total=4)])
     result = skip_build(state, DEFAULT_CATALOGUE, "g1", T0)
-    assert result == SkipResult(cost=BigValue("18.75"), remaining_seconds=3.0)  # 250 × 3/4 × 0.1
+    assert result == SkipResult(cost=BigValue("18.75"), remaining_seconds=3)  # 250 × 3/4 × 0.1
     assert state.money == BigValue("81.25")
     generator = state.generators[0]
     assert (generator.build_end, generator.running, generator.exploded) == (None, True, False)
@@ -143,14 +152,15 @@ def test_skip_of_a_rebuild_after_an_explosion_costs_the_same_way() -> None:
     assert generator.heat == 0
 
 
-def test_skip_costs_at_least_the_smallest_wire_unit() -> None:
+def test_skip_costs_at_least_one() -> None:
     state = make_state(generators=[built(type_index=0, build_end=T0 + 1e-9, build_total=3)])
-    assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0).cost == BigValue("0.001")
+    result = skip_build(state, DEFAULT_CATALOGUE, "g1", T0)
+    assert (result.cost, result.remaining_seconds) == (BigValue(1), 1)  # whole seconds, rounded up
 
 
 def test_skip_of_a_built_generator_is_free_and_changes_nothing() -> None:
     state = make_state(generators=[built(type_index=1, heat=4.0)])
-    assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0) == SkipResult(cost=None, remaining_seconds=0.0)
+    assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0) == SkipResult(cost=None, remaining_seconds=0)
     assert (state.money, state.generators[0].heat) == (BigValue(10), 4.0)
 
 

@@ -69,7 +69,8 @@ def test_unknown_generator_type_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("index", "level", "seconds"), [(4, 0, 13), (4, 3, 9), (2, 5, 3), (44, 9, 89), (44, 30, 89), (0, 9, 1)]
+    ("index", "level", "seconds"),
+    [(4, 0, 13), (4, 3, 9), (2, 5, 3), (44, 9, 88), (44, 30, 88), (0, 9, 1), (30, 6, 185), (36, 3, 454)],
 )
 def test_build_duration(index: int, level: int, seconds: int) -> None:
     gtype = DEFAULT_CATALOGUE.by_index(index)

@@ -17,7 +17,7 @@ router = APIRouter(tags=["exchange"])
 class SellIn(BaseModel):
     user_id: UserId
     amount_data: WireData
-    amount_high: WireHigh = 0
+    amount_high: WireHigh  # required, as in the original
 
 
 class RateOut(BaseModel):

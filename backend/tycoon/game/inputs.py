@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from tycoon.errors import UserMismatch
+from tycoon.errors import PathNotFound, UserMismatch
 from tycoon.game.service import Player
 from tycoon.kit.bignum import BigValue
 
 WireData = Annotated[int, Field(ge=-(10**18), le=10**18)]
 WireHigh = Annotated[int, Field(ge=-(10**12), le=10**12)]
 Amount = Annotated[int, Field(ge=1, le=10**12)]  # the rules refuse more than 10 000 with a clear message
-GeneratorId = Annotated[str, Path(max_length=64)]
+GeneratorId = Annotated[str, Path()]  # any text: an id of no generator is the original's 404
 UserId = Annotated[str | None, Field(default=None, max_length=64)]
 
 
@@ -32,6 +32,17 @@ class BigIn(BaseModel):
         return BigValue.from_wire(self.data, self.high)
 
 
+def one_of(options: tuple[str, ...]) -> Any:
+    """A path parameter naming one of `options`: listed as such in the OpenAPI document; anything else is a
+    404 (check with `check_one_of`), as the original's one route per item answered."""
+    return Path(json_schema_extra={"enum": list(options)})
+
+
+def check_one_of(key: str, options: tuple[str, ...]) -> None:
+    if key not in options:
+        raise PathNotFound()
+
+
 def check_same_user(player: Player, user_id: str | None) -> None:
-    if user_id is not None and user_id != player.user_id:
+    if user_id and user_id != player.user_id:  # an empty id is no id, as in the original
         raise UserMismatch()

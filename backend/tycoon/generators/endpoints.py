@@ -28,7 +28,7 @@ class ProgressOut(BaseModel):
 
 class PlaceIn(BaseModel):
     user_id: UserId
-    generator_type_id: str = Field(max_length=64)
+    generator_type_id: str  # any text: an id of no type is the original's 404
     x_position: int = Field(ge=-(10**12), le=10**12)
     world_position: int = Field(0, ge=-(10**12), le=10**12)
     energy_data: WireData | None = None  # sent by the original client, ignored
@@ -77,7 +77,7 @@ class UpgradeOut(GeneratorEnvelope):
 class SkipOut(GeneratorEnvelope):
     skip_cost_data: int | None = None
     skip_cost_high: int | None = None
-    remaining_seconds: float | None = None
+    remaining_seconds: int | None = None
 
 
 class AutosaveGenerator(BaseModel):
@@ -167,9 +167,9 @@ async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, g
 async def set_generator_state(
     generator_id: GeneratorId, body: StateIn, player: CurrentPlayer, game: GameDep
 ) -> Response:
-    if body.running is None and body.heat is None and body.explode is None:
+    generators.owned_generator(player.state, generator_id)  # 404 first, as the original
+    if body.running is None and body.heat is None and not body.explode:  # explode: false is no change
         raise GameError("No changes provided")
-    generators.owned_generator(player.state, generator_id)
     if body.running is not None:
         running = body.running
         await game.act(player, lambda state: generators.set_running(state, generator_id, running))

@@ -55,7 +55,7 @@ def score_of(criteria: Criteria, shown: str) -> dict[str, int | str] | int:
 
 
 @router.get("/rank", response_model=RankOut, operation_id="my_rank")
-async def my_rank(request: Request, criteria: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+async def my_rank(request: Request, criteria: str | None = None) -> Response:
     chosen = Criteria.parse(criteria)
     caller = await authenticate(request, rank_in=zset_key(chosen))  # the rank comes with the session
     ends_absence = caller.loaded.away_since_ms is not None
@@ -80,7 +80,7 @@ async def ranks(
     redis: RedisDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-    criteria: Annotated[str | None, Query(max_length=32)] = None,
+    criteria: str | None = None,
 ) -> Response:
     chosen = Criteria.parse(criteria)
     page = await service.page(redis, chosen, limit, offset)

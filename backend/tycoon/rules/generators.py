@@ -6,6 +6,7 @@ only then changes the state.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -26,17 +27,15 @@ from tycoon.rules.state import GeneratorState, PlayerState
 from tycoon.rules.upgrades import check_amount, generator_upgrade_cost, spec_for
 
 BASE_GENERATOR_SLOTS: Final = 10
-MAX_X_POSITION: Final = 1_000_000
-MAX_WORLD_POSITION: Final = 1_000
 DEMOLISH_FEE: Final = Decimal("0.5")  # of the install cost
 SKIP_PRICE: Final = Decimal("0.1")  # of the install cost, for a whole build
-MIN_SKIP_COST: Final = BigValue("0.001")  # the smallest amount the wire form can carry
+MIN_SKIP_COST: Final = BigValue(1)  # the original charged 1 when the price came out as nothing
 
 
 @dataclass(frozen=True, slots=True)
 class SkipResult:
     cost: BigValue | None  # None: nothing was charged
-    remaining_seconds: float
+    remaining_seconds: int  # whole seconds, rounded up, as the original's integer timestamps gave
 
 
 def max_generators(state: PlayerState) -> int:
@@ -80,8 +79,6 @@ def _check_placement(
 ) -> None:
     if catalogue.by_index(gtype.index) is None:
         raise GeneratorTypeNotFound()
-    if not (0 <= x_position <= MAX_X_POSITION and 0 <= world_position <= MAX_WORLD_POSITION):
-        raise PositionTaken("Invalid position")
     if len(state.generators) >= max_generators(state):
         raise GeneratorLimitReached()
     if any(g.x_position == x_position and g.world_position == world_position for g in state.generators):
@@ -106,17 +103,17 @@ def skip_build(state: PlayerState, catalogue: Catalogue, generator_id: str, now:
     """Finish a build or a rebuild now, for 10 % of the install cost × the share of the build left."""
     generator = owned_generator(state, generator_id)
     if generator.build_end is None:
-        return SkipResult(cost=None, remaining_seconds=0.0)
+        return SkipResult(cost=None, remaining_seconds=0)
     remaining = generator.build_end - now
     if remaining <= 0:
         complete_build(generator, 0.0 if generator.exploded else generator.heat)
-        return SkipResult(cost=None, remaining_seconds=0.0)
+        return SkipResult(cost=None, remaining_seconds=0)
     cost = skip_cost(generator_type_of(catalogue, generator), generator, remaining)
     if state.money < cost:
         raise NotEnoughMoneyToSkip()
     state.money = state.money - cost
     complete_build(generator, 0.0 if generator.exploded else generator.heat)
-    return SkipResult(cost=cost, remaining_seconds=remaining)
+    return SkipResult(cost=cost, remaining_seconds=math.ceil(remaining))
 
 
 def skip_cost(gtype: GeneratorType, generator: GeneratorState, remaining: float) -> BigValue:

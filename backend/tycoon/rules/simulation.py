@@ -125,8 +125,8 @@ def production_per_second(
 
 
 def build_duration(gtype: GeneratorType, build_speed_level: int) -> int:
-    # Integer arithmetic for trunc(T × (1 − min(0.1 b, 0.9))), so that 10 s at level 3 is 7 s, not 6.
-    return max(1, gtype.build_seconds * (10 - min(build_speed_level, 9)) // 10)
+    # The original's float64 arithmetic, to the second: 890 s at level 9 is 88 s (890 × 0.09999999999999998).
+    return max(1, int(gtype.build_seconds * (1 - min(0.1 * build_speed_level, 0.9))))
 
 
 # Advancing time ----------------------------------------------------------------------------------------

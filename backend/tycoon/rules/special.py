@@ -15,10 +15,10 @@ SUPERCOIN_PRICE: Final = 1
 def buy_special(state: PlayerState, key: str) -> None:
     spec = spec_for(SPECIAL_UPGRADES, key)
     level: int = getattr(state, spec.field)
+    if state.supercoin < SUPERCOIN_PRICE:  # checked first, as the original
+        raise NotEnoughSupercoin()
     if spec.cap is not None and level >= spec.cap:
         raise MaxLevelReached()
-    if state.supercoin < SUPERCOIN_PRICE:
-        raise NotEnoughSupercoin()
     state.supercoin -= SUPERCOIN_PRICE
     setattr(state, spec.field, level + 1)
 

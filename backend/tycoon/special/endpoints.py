@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.game.inputs import check_one_of, one_of
 from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import special
+from tycoon.rules.catalogue import SPECIAL_UPGRADES
 
 router = APIRouter(tags=["special"])
+SPECIAL_KEYS: tuple[str, ...] = tuple(SPECIAL_UPGRADES)
 
 
 class SupercoinOut(BaseModel):
@@ -26,7 +29,8 @@ async def award_supercoin(player: CurrentPlayer) -> SupercoinOut:
 
 @router.post("/special/{key}", response_model=UserOut, operation_id="buy_special")
 async def buy_special(
-    key: Literal["build_speed", "energy_mult", "exchange_mult"], player: CurrentPlayer, game: GameDep
+    key: Annotated[str, one_of(SPECIAL_KEYS)], player: CurrentPlayer, game: GameDep
 ) -> Response:
+    check_one_of(key, SPECIAL_KEYS)
     await game.act(player, lambda state: special.buy_special(state, key))
     return respond(user_view(player, game.catalogue.current))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
 from tycoon.errors import GameError
-from tycoon.game.inputs import Amount, AmountIn
+from tycoon.game.inputs import Amount, AmountIn, check_one_of, one_of
 from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import upgrades
 from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES
@@ -21,7 +21,8 @@ UpgradeKey = Literal[
     "production", "heat_reduction", "tolerance", "max_generators", "demand",
     "rebirth_chain", "upgrade_batch", "rebirth_start_money",
 ]  # fmt: skip
-assert set(get_args(UpgradeKey)) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
+UPGRADE_KEYS: tuple[str, ...] = get_args(UpgradeKey)
+assert set(UPGRADE_KEYS) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
 
 
 class BulkItem(BaseModel):
@@ -69,20 +70,24 @@ async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Re
         return results, None
 
     results, failed = await game.act(player, apply_all)
-    return respond(
-        {
-            "user": user_view(player, game.catalogue.current),
-            "results": [result.model_dump() for result in results],
-            "partial_failure": failed is not None,
-            "failed": None if failed is None else failed.model_dump(),
-        }
-    )
+    answer = {
+        "user": user_view(player, game.catalogue.current),
+        "results": [result.model_dump() for result in results],
+        "partial_failure": failed is not None,
+    }
+    if failed is not None:  # absent otherwise, as in the original
+        answer["failed"] = failed.model_dump()
+    return respond(answer)
 
 
 @router.post("/upgrade/{key}", response_model=UserOut, operation_id="buy_upgrade")
 async def buy_upgrade(
-    key: UpgradeKey, player: CurrentPlayer, game: GameDep, body: AmountIn | None = Body(None)
+    key: Annotated[str, one_of(UPGRADE_KEYS)],
+    player: CurrentPlayer,
+    game: GameDep,
+    body: AmountIn | None = Body(None),
 ) -> Response:
+    check_one_of(key, UPGRADE_KEYS)
     amount = body.amount if body else 1
     await game.act(player, lambda state: upgrades.apply_upgrade(state, key, amount))
     return respond(user_view(player, game.catalogue.current))
