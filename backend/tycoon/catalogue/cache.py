@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.catalogue import repository
 from tycoon.catalogue.schemas import generator_types_body
+from tycoon.observability.metrics import CATALOGUE_CACHE_HIT, CATALOGUE_CACHE_MISS
 from tycoon.redis import Redis
 from tycoon.rules.catalogue import Catalogue
 
@@ -69,7 +70,9 @@ async def publish_version(redis: Redis, version: int) -> None:
 async def _fetch(engine: AsyncEngine, redis: Redis, version: bytes | str | None) -> Catalogue:
     """The catalogue of `version` from Redis, else from PostgreSQL (then shared through Redis)."""
     if version is not None and (cached := await redis.get(f"{DOC_KEY}:{int(version)}")) is not None:
+        CATALOGUE_CACHE_HIT.inc()
         return repository.from_document(int(version), cached)
+    CATALOGUE_CACHE_MISS.inc()
     catalogue = await repository.load(engine)
     await redis.set(f"{DOC_KEY}:{catalogue.version}", repository.to_document(catalogue), ex=DOC_TTL_SECONDS)
     return catalogue

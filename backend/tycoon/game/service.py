@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from tycoon.catalogue.cache import CatalogueCache
 from tycoon.errors import Contention, InvalidToken
+from tycoon.observability.metrics import ACTIONS
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, PlayerStore, Presence, SessionPrincipal
 from tycoon.rules.catalogue import Catalogue
@@ -83,6 +84,7 @@ class Game:
             if version is not None:
                 player.loaded.version = version
                 player.loaded.away_since_ms = None
+                ACTIONS.labels(action=action_name(action)).inc()
                 return result
             await asyncio.sleep(random.uniform(0, 0.005))
             await self._reload(player)
@@ -111,3 +113,9 @@ class Game:
         if version is not None:
             player.loaded.version = version
             player.loaded.away_since_ms = None
+
+
+def action_name(action: Callable[..., object]) -> str:
+    """The metrics label of an action: the function that defined it (an endpoint's lambda is named after the
+    endpoint: `place_generator.<locals>.<lambda>` → `place_generator`)."""
+    return getattr(action, "__qualname__", "action").split(".<locals>", 1)[0]

@@ -66,6 +66,10 @@ ACTIONS = Counter("tycoon_actions_total", "Game actions performed, by action", [
 CACHE_REQUESTS = Counter(
     "tycoon_cache_requests_total", "Cache look-ups by cache and result (hit, miss)", ["cache", "result"]
 )
+PLAYER_CACHE_HIT = CACHE_REQUESTS.labels(cache="player", result="hit")  # state found in Redis
+PLAYER_CACHE_MISS = CACHE_REQUESTS.labels(cache="player", result="miss")  # loaded from PostgreSQL
+CATALOGUE_CACHE_HIT = CACHE_REQUESTS.labels(cache="catalogue", result="hit")
+CATALOGUE_CACHE_MISS = CACHE_REQUESTS.labels(cache="catalogue", result="miss")
 RATE_LIMITED = Counter("tycoon_rate_limited_total", "Requests refused with 429, by limit scope", ["scope"])
 STORAGE_ERRORS = Counter(
     "tycoon_storage_errors_total", "Errors talking to a storage backend (redis, postgres)", ["backend"]

@@ -11,6 +11,7 @@ from string import Template
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tycoon.observability.metrics import PLAYER_CACHE_HIT, PLAYER_CACHE_MISS
 from tycoon.players import keys, repository
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
@@ -120,8 +121,12 @@ class RedisPlayerStore:
         if row[0] == "!":
             raise self._limits.refusal(int(row[1] or 0), str(row[2]))
         principal = SessionPrincipal.parse(str(row[0]))
-        if row[1] is None and await self._install_from_postgres(principal.user_id):
-            row = await self._run_load(script_keys, now_ms, client_ip, counted=True) or row
+        if row[1] is None:
+            PLAYER_CACHE_MISS.inc()
+            if await self._install_from_postgres(principal.user_id):
+                row = await self._run_load(script_keys, now_ms, client_ip, counted=True) or row
+        else:
+            PLAYER_CACHE_HIT.inc()
         return SessionLoad(principal, _loaded(principal.user_id, row[:5]), rank_at(row[5]))
 
     async def _run_load(
@@ -150,6 +155,7 @@ class RedisPlayerStore:
 
     async def load(self, user_id: str) -> LoadedPlayer | None:
         row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
+        (PLAYER_CACHE_HIT if row[0] is not None else PLAYER_CACHE_MISS).inc()
         if row[0] is None:
             if not await self._install_from_postgres(user_id):
                 return None
