@@ -138,7 +138,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings))
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    setup_metrics(app, settings)
+    setup_metrics(app, settings, settings.metrics_token)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         CORSMiddleware,

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     sentry_dsn: str | None = None
+    metrics_token: str | None = None  # GET /metrics then wants `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None
 
     @model_validator(mode="before")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -67,7 +69,7 @@ async def test_catalogue_hits_and_misses(redis_app: FastAPI) -> None:
 
 
 def test_an_action_is_named_after_the_function_that_made_it() -> None:
-    def place_generator() -> object:
+    def place_generator() -> Callable[[object], object]:
         return lambda state: state
 
     assert action_name(place_generator()) == "test_an_action_is_named_after_the_function_that_made_it"

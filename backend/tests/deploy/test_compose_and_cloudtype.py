@@ -3,6 +3,7 @@ every variable they set is a Settings field, and secrets are references, never v
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from tycoon.config import Settings
 from .conftest import REPO, ensure_tool, run
 
 SETTINGS_VARIABLES = {name.upper() for name in Settings.model_fields}
-SECRETS = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SENTRY_DSN"}
+SECRETS = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SENTRY_DSN", "METRICS_TOKEN"}
 
 
 def load(path: str) -> Any:
@@ -64,3 +65,16 @@ def test_cloudtype_secrets_are_references(cloudtype: dict[str, dict[str, Any]]) 
         for name in SECRETS & set(variables):
             assert set(variables[name]) == {"name", "secret"}, f"{service['name']}: {name} must be a secret"
         assert variables["ENVIRONMENT"]["value"] == "production"
+
+
+def test_cloudtype_guards_metrics_and_sets_same_site_cookies(cloudtype: dict[str, dict[str, Any]]) -> None:
+    variables = {entry["name"]: entry for entry in cloudtype["tycoon-api"]["options"]["env"]}
+    assert variables["METRICS_TOKEN"] == {"name": "METRICS_TOKEN", "secret": "METRICS_TOKEN"}
+    assert variables["COOKIE_SAMESITE"]["value"] == "lax"  # same-origin behind Netlify's /api proxy
+
+
+def test_netlify_does_not_proxy_the_metrics() -> None:
+    rules = tomllib.loads((REPO / "frontend" / "netlify.toml").read_text())["redirects"]
+    froms = [rule["from"] for rule in rules]
+    assert froms.index("/api/metrics") < froms.index("/api/*")  # the first matching rule wins
+    assert rules[froms.index("/api/metrics")]["status"] == 404

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
+from tests.conftest import make_settings
+from tycoon.app import create_app
 from tycoon.config import Settings
 from tycoon.observability import metrics
 from tycoon.observability.background import KEY_PREFIX
@@ -165,3 +167,12 @@ async def test_a_token_protects_the_scrape(settings: Settings) -> None:
     assert wrong.status_code == 401
     assert right.status_code == 200
     assert "http_requests_total" in right.text
+
+
+async def test_the_token_setting_protects_the_game_servers_scrape() -> None:
+    app = create_app(make_settings(metrics_token="from-the-environment"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/metrics")).status_code == 401
+        right = await client.get("/metrics", headers={"Authorization": "Bearer from-the-environment"})
+        assert right.status_code == 200
