@@ -15,6 +15,9 @@ BACKEND_DIR = Path(__file__).resolve().parent.parent
 # The worker and the scheduler yield the CPU to the API when both want it: their jobs (ranking refresh, write-
 # behind) come in bursts every few seconds, and at equal priority each burst stalled every player's request.
 BACKGROUND_NICENESS = 10
+# Our JSON lines instead of taskiq's text (tycoon.jobs.broker.observe), and not a line per scheduled job: the
+# flush runs every second. taskiq's warnings and errors still show.
+TASKIQ_LOGGING = ("--log-level", "WARNING", "--no-configure-logging")
 
 
 def _exec(argv: list[str]) -> None:
@@ -43,6 +46,7 @@ def run_worker(args: argparse.Namespace) -> None:
             "tycoon.jobs.tasks",
             "--workers",
             str(args.workers),
+            *TASKIQ_LOGGING,
         ]
     )
 
@@ -57,6 +61,7 @@ def run_scheduler(_: argparse.Namespace) -> None:
             "tycoon.jobs.broker:scheduler",
             "tycoon.jobs.tasks",
             "--skip-first-run",
+            *TASKIQ_LOGGING,
         ]
     )
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from typing import Any
 
 import httpx
@@ -83,3 +89,26 @@ async def test_an_odd_incoming_request_id_is_replaced(client: httpx.AsyncClient,
 async def test_generated_request_ids_differ(client: httpx.AsyncClient) -> None:
     ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(20)}
     assert len(ids) == 20
+
+
+@pytest.mark.parametrize("role", ["worker", "scheduler"])
+def test_the_background_processes_log_json_lines(test_environment: dict[str, str], role: str) -> None:
+    # DEBUG so that a few lines come within seconds; at INFO the per-job lines of taskiq are off
+    env = {**test_environment, "LOG_LEVEL": "DEBUG", "LOG_JSON": "true"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tycoon", role],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # the worker forks: stop the whole group
+    )
+    time.sleep(5)
+    os.killpg(process.pid, signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert lines, f"{role} wrote nothing"
+    for line in lines:
+        assert line.startswith("{"), line
+        entry = json.loads(line)  # every line, taskiq's and redis-py's included
+        assert {"event", "level", "timestamp"} <= set(entry)

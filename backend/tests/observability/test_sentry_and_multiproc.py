@@ -71,3 +71,34 @@ def test_wipe_leaves_an_empty_directory(tmp_path: Path) -> None:
     multiproc.wipe(str(tmp_path / "metrics"))
     multiproc.wipe(str(tmp_path))
     assert [path.name for path in tmp_path.iterdir()] == ["metrics"]
+
+
+# In a child process: a background process (worker, scheduler) starts Sentry as the API does, and a job's error
+# logged by taskiq reaches it as an event.
+BACKGROUND_SENTRY_CHECK = """
+import logging, sentry_sdk
+from tycoon.config import Settings
+from tycoon.jobs.broker import observe
+observe(Settings(sentry_dsn="http://public@127.0.0.1:9/1", environment="production",
+                 secret_key="not-the-default", log_json=True))
+sent = []
+sentry_sdk.get_client().transport.capture_envelope = sent.append
+try:
+    1 / 0
+except ZeroDivisionError:
+    logging.getLogger("taskiq.receiver.receiver").exception("Exception found while executing function")
+sentry_sdk.flush(timeout=2)
+print(len(sent))
+sentry_sdk.get_client().close(timeout=0)
+"""
+
+
+def test_background_processes_send_their_errors_to_sentry() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", BACKGROUND_SENTRY_CHECK],
+        cwd=BACKEND,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split()[-1] == "1", run.stdout + run.stderr

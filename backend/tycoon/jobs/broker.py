@@ -9,19 +9,36 @@ from taskiq import TaskiqEvents, TaskiqScheduler, TaskiqState
 from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import RedisStreamBroker
 
-from tycoon.config import get_settings
+from tycoon.config import Settings, get_settings
 from tycoon.game.factory import build_game
+from tycoon.observability.logging import configure_logging
+from tycoon.observability.sentry import init_sentry
 from tycoon.postgres import create_engine
 from tycoon.redis import create_redis
 
 QUEUE_NAME = "tycoon:jobs"
 broker = RedisStreamBroker(url=get_settings().redis_url, queue_name=QUEUE_NAME, consumer_group_name="tycoon")
-scheduler = TaskiqScheduler(broker=broker, sources=[LabelScheduleSource(broker)])
+
+
+def observe(settings: Settings) -> None:
+    """JSON log lines and Sentry, as the API has them (taskiq runs with --no-configure-logging: tycoon/cli.py)."""
+    configure_logging(settings)
+    init_sentry(settings)
+
+
+class Scheduler(TaskiqScheduler):
+    async def startup(self) -> None:
+        observe(get_settings())
+        await super().startup()
+
+
+scheduler = Scheduler(broker=broker, sources=[LabelScheduleSource(broker)])
 
 
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def _startup(state: TaskiqState) -> None:
     settings = get_settings()
+    observe(settings)
     state.settings = settings
     state.redis = create_redis(settings, pool_size=16)
     state.engine = create_engine(settings)
