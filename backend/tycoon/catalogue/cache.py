@@ -14,6 +14,7 @@ import hashlib
 
 import orjson
 import structlog
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.catalogue import repository
@@ -40,8 +41,14 @@ class CatalogueCache:
 
     @classmethod
     async def load(cls, engine: AsyncEngine, redis: Redis) -> CatalogueCache:
-        catalogue = await _fetch(engine, redis, await redis.get(VERSION_KEY))
-        await redis.set(VERSION_KEY, catalogue.version, nx=True)
+        try:
+            catalogue = await _fetch(engine, redis, await redis.get(VERSION_KEY))
+            await redis.set(VERSION_KEY, catalogue.version, nx=True)
+        except RedisError:
+            # Redis down at start: run (the hot path answers 503, /readyz says why) rather than fail to boot and
+            # restart in a loop; the poller publishes the version once Redis is back.
+            log.warning("catalogue_loaded_without_redis", exc_info=True)
+            catalogue = await repository.load(engine)
         return cls(catalogue)
 
     async def refresh(self, engine: AsyncEngine, redis: Redis) -> None:
