@@ -44,7 +44,14 @@ def test_compose_sets_only_known_variables() -> None:
 
 @pytest.fixture(scope="module")
 def cloudtype() -> dict[str, dict[str, Any]]:
-    return {service["name"]: service for service in load(".cloudtype/app.yaml")}
+    files = (".cloudtype/app.yaml", ".cloudtype/worker.yaml", ".cloudtype/scheduler.yaml")
+    return {service["name"]: service for service in map(load, files)}  # one service (a mapping) per file
+
+
+def test_the_three_services_share_one_environment(cloudtype: dict[str, dict[str, Any]]) -> None:
+    # no YAML anchors across files: the copies must not drift
+    environments = [service["options"]["env"] for service in cloudtype.values()]
+    assert all(env == environments[0] for env in environments)
 
 
 def test_cloudtype_has_the_api_the_worker_and_one_scheduler(cloudtype: dict[str, dict[str, Any]]) -> None:
