@@ -112,6 +112,22 @@ describe('GameStore polling', () => {
     store.stopPolling();
   });
 
+  it('waits a whole second after a poll that itself waited (a 429 retried inside it)', async () => {
+    const store = new GameStore(() => Date.now());
+    let calls = 0;
+    const progress = vi.spyOn(api, 'progress').mockImplementation(async () => {
+      calls += 1;
+      if (calls === 2) await new Promise((resolve) => setTimeout(resolve, 2000)); // Retry-After, then sent again
+      return answer(0, Date.now());
+    });
+    store.startPolling();
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 500); // the second poll ended at 3000 ms
+    expect(progress.mock.calls.length).toBe(2); // not a third one back to back with the retry
+    await vi.advanceTimersByTimeAsync(600);
+    expect(progress.mock.calls.length).toBe(3);
+    store.stopPolling();
+  });
+
   it('polls again at once after an answer that may change every rate', async () => {
     const store = new GameStore(() => Date.now());
     const progress = vi.spyOn(api, 'progress').mockImplementation(async () => answer(0, Date.now()));

@@ -202,8 +202,11 @@ export class GameStore {
       this.pollAgain = false;
       return this.schedule(0);
     }
-    // the next request starts no sooner than a second after this one started; failures back off up to 16 s
+    // the next request starts no sooner than a second after this one started; failures back off up to 16 s. A
+    // poll that took longer (it waited out a 429's Retry-After and sent again) counts from its end, so the retry
+    // and the next poll are not back to back.
     const interval = POLL_INTERVAL_MS * 2 ** Math.min(this.failures, 4);
-    this.schedule(Math.max(0, interval - (this.now() - started)));
+    const elapsed = this.now() - started;
+    this.schedule(elapsed >= interval ? interval : interval - elapsed);
   }
 }

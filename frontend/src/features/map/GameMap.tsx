@@ -10,9 +10,8 @@ import { formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeId, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
 
-export const WORLD_WIDTH = 4000;
+const MIN_WORLD_WIDTH = 4000;
 const SLOT_WIDTH = 200;
-const SLOTS = Array.from({ length: WORLD_WIDTH / SLOT_WIDTH }, (_, i) => i * SLOT_WIDTH + SLOT_WIDTH / 2);
 export const DRAG_TYPE = 'application/x-energy-generator';
 
 interface Props {
@@ -22,9 +21,19 @@ interface Props {
   onPlaced: () => void;
 }
 
-function freeX(generators: readonly Generator[], wanted: number): number {
+/** The map grows with the slots bought, so that every generator the player may own has a free tap slot: a
+ * generator covers at most one slot, so one slot more than the limit always leaves one free below it. */
+export function worldWidth(maxGenerators: number): number {
+  return Math.max(MIN_WORLD_WIDTH, (maxGenerators + 1) * SLOT_WIDTH);
+}
+
+export function slotCenters(width: number): number[] {
+  return Array.from({ length: Math.floor(width / SLOT_WIDTH) }, (_, i) => i * SLOT_WIDTH + SLOT_WIDTH / 2);
+}
+
+function freeX(generators: readonly Generator[], wanted: number, width: number): number {
   const taken = new Set(generators.map((g) => g.x_position));
-  let x = Math.round(Math.min(WORLD_WIDTH, Math.max(0, wanted)));
+  let x = Math.round(Math.min(width, Math.max(0, wanted)));
   while (taken.has(x)) x += 1; // the server refuses only an exactly equal position
   return x;
 }
@@ -36,6 +45,7 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
   const world = useRef<HTMLDivElement>(null);
   const [dropping, setDropping] = useState(false);
   const [busy, setBusy] = useState(false);
+  const width = worldWidth(maxGenerators(user));
 
   async function place(generatorTypeId: string, wantedX: number) {
     if (generators.length >= maxGenerators(user)) {
@@ -44,7 +54,7 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
     }
     setBusy(true);
     const placed = await act(async () => {
-      const answer = await api.place({ user_id: user.user_id, generator_type_id: generatorTypeId, x_position: freeX(generators, wantedX), world_position: 0 });
+      const answer = await api.place({ user_id: user.user_id, generator_type_id: generatorTypeId, x_position: freeX(generators, wantedX, width), world_position: 0 });
       store.acceptAction(answer, { generator: answer.generator });
       onSelect(answer.generator.generator_id);
     }, '발전기 건설을 시작했습니다.');
@@ -71,7 +81,7 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
     setDropping(true);
   }
 
-  const freeSlots = SLOTS.filter((x) => !generators.some((g) => Math.abs(g.x_position - x) < SLOT_WIDTH / 2));
+  const freeSlots = slotCenters(width).filter((x) => !generators.some((g) => Math.abs(g.x_position - x) < SLOT_WIDTH / 2));
   const placingType = types.find((t) => typeId(t) === placingTypeId);
 
   return (
@@ -85,7 +95,7 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
         <div
           className={`map-world${dropping ? ' map-dropping' : ''}`}
           ref={world}
-          style={{ width: WORLD_WIDTH }}
+          style={{ width }}
           onDragOver={onDragOver}
           onDragLeave={() => setDropping(false)}
           onDrop={onDrop}
