@@ -19,6 +19,7 @@ from tests.api.conftest import (
     new_username,
 )
 from tests.conftest import Api
+from tycoon.observability import middleware
 
 ZERO_AT_SIGNUP = (
     "energy_data",
@@ -216,3 +217,20 @@ async def test_successful_login_resets_the_backoff(api: Api, clock: Clock) -> No
     assert (await login(api.http, api.user["username"], "wrongpass9")).status_code == 401
     clock.advance(2.5)
     assert (await login(api.http, api.user["username"])).status_code == 200
+
+
+async def test_the_request_log_names_the_player_who_signed_up_or_in(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logged: list[object] = []
+    monkeypatch.setattr(
+        middleware,
+        "_log_request",
+        lambda scope, *_: logged.append(middleware._state_value(scope, "player_id")),
+    )
+    username = new_username()
+    async with bare_client(app) as http:
+        signed = await http.post("/signup", json={"username": username, "password": "password1"})
+        logged_in = await login(http, username, "password1")
+    assert logged_in.status_code == 200
+    assert logged == [signed.json()["user"]["user_id"]] * 2

@@ -74,6 +74,7 @@ def _config(request: Request) -> SessionConfig:
 async def _start_session(
     request: Request, response: Response, settings: Settings, redis: Redis, player: Player, game: Game
 ) -> AuthOut:
+    request.state.player_id = player.user_id  # the request log line names the player who signed up or in
     pair = await sessions.open_session(redis, _config(request), player.user_id, player.principal.is_admin)
     csrf = cookies.new_csrf_token()
     cookies.set_session(response, settings, pair, csrf, trap=True)
