@@ -48,6 +48,6 @@ USER 10001:10001
 EXPOSE 8000
 # api: GET /healthz on $PORT. The worker and scheduler containers override it (compose.yaml).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-m", "tycoon.health.probe", "api"]
+    CMD ["python", "-m", "tycoon.health.probe", "auto"]
 ENTRYPOINT ["tycoon"]
 CMD ["api"]

@@ -15,6 +15,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from redis.asyncio import Redis
 
+from tycoon.health import probe as probe_module
 from tycoon.observability.background import BackgroundMetrics
 
 from .conftest import REDIS_URL
@@ -98,3 +99,19 @@ async def test_the_worker_health_check_reads_the_heartbeat(redis: Redis) -> None
 
     assert probe("scheduler") == 0
     assert probe("nobody-sends-this-role") == 1
+
+
+@pytest.mark.parametrize(
+    ("command_line", "role"),
+    [
+        (["/app/.venv/bin/python", "-m", "gunicorn", "tycoon.app:create_app()", "--workers", "2"], "api"),
+        (["python", "-m", "taskiq", "worker", "tycoon.jobs.broker:broker", "tycoon.jobs.tasks"], "worker"),
+        (
+            ["python", "-m", "taskiq", "scheduler", "tycoon.jobs.broker:scheduler", "tycoon.jobs.tasks"],
+            "scheduler",
+        ),
+        ([], "api"),
+    ],
+)
+def test_the_image_health_check_checks_the_role_it_runs(command_line: list[str], role: str) -> None:
+    assert probe_module.role_of(command_line) == role

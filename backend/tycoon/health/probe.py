@@ -1,5 +1,7 @@
-"""The container's health check: `python -m tycoon.health.probe [api|worker|scheduler]`.
+"""The container's health check: `python -m tycoon.health.probe [auto|api|worker|scheduler]`.
 
+auto (the image's HEALTHCHECK): by the container's main process (PID 1: `tycoon api` has become gunicorn,
+`tycoon worker` and `tycoon scheduler` taskiq), so one image checks whichever role it runs.
 api (default): GET /healthz on $PORT. worker, scheduler: their heartbeat in Redis is recent (they send one
 every ~15 s with `report_heartbeat`). Exit status 0 when healthy, 1 otherwise.
 """
@@ -40,8 +42,24 @@ def heartbeat_recent(role: str) -> bool:
     return stamp is not None and time.time() - float(stamp) < HEARTBEAT_MAX_AGE_SECONDS
 
 
+def role_of(command_line: list[str]) -> str:
+    """The heartbeat to check: a scheduler's jobs run on the worker, whose heartbeat (a scheduled job) shows
+    both alive (compose.yaml checks the scheduler the same way)."""
+    return "worker" if "taskiq" in " ".join(command_line) else "api"
+
+
+def main_process_command_line() -> list[str]:
+    try:
+        with open("/proc/1/cmdline", "rb") as cmdline:
+            return [part.decode(errors="replace") for part in cmdline.read().split(b"\0") if part]
+    except OSError:
+        return []
+
+
 def main(argv: list[str]) -> int:
     role = argv[0] if argv else "api"
+    if role == "auto":
+        role = role_of(main_process_command_line())
     healthy = api_alive(int(os.environ.get("PORT", "8000"))) if role == "api" else heartbeat_recent(role)
     return 0 if healthy else 1
 
