@@ -90,4 +90,12 @@ describe('describeError', () => {
     expect(describeError(new ApiError(429, 'Too many requests'))).toContain('잠시 후');
     expect(describeError(new TypeError('Failed to fetch'))).toContain('연결');
   });
+
+  it('has Korean for every message the server sends a player, and no English on a server error', () => {
+    for (const detail of ['Invalid inquiry type', 'Inquiry not found', 'Unknown upgrade', 'User mismatch', 'Generator type not found', 'Tutorial step must be between 0 and 20']) {
+      expect(describeError(new ApiError(400, detail))).not.toBe(detail);
+    }
+    expect(describeError(new ApiError(503, 'Service temporarily unavailable'))).toContain('잠시 후');
+    expect(describeError(new ApiError(500, 'Internal Server Error'))).not.toContain('Internal');
+  });
 });

@@ -260,13 +260,20 @@ const KOREAN: Record<string, string> = {
   'Password must be 8-128 characters with at least one letter and one digit': '비밀번호는 8~128자이며 글자와 숫자를 하나 이상 포함해야 합니다.',
   'Admin access required': '관리자만 할 수 있습니다.',
   'Amount must be at most 10000 per request': '한 번에 10000레벨까지만 살 수 있습니다.',
+  'Invalid inquiry type': '문의 종류가 올바르지 않습니다.',
+  'Inquiry not found': '문의를 찾을 수 없습니다. 이미 처리되었을 수 있습니다.',
+  'Unknown upgrade': '알 수 없는 업그레이드입니다.',
+  'User mismatch': '다른 계정의 요청입니다. 다시 로그인하세요.',
+  'Generator type not found': '발전기 종류를 찾을 수 없습니다.',
+  'Tutorial step must be between 0 and 20': '튜토리얼 단계가 올바르지 않습니다.',
+  'Service temporarily unavailable': '서버가 잠시 응답할 수 없습니다. 잠시 후 다시 시도하세요.',
 };
 
 /** A Korean sentence for an error, keeping the server's own message when there is no translation. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
-    if (error.status >= 500) return `서버 오류가 발생했습니다. 잠시 후 다시 시도하세요. (${error.detail})`;
+    if (error.status >= 500) return KOREAN[error.detail] ?? '서버 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
     if (error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
     return KOREAN[error.detail] ?? error.detail;
   }
