@@ -151,3 +151,29 @@ async def test_non_finite_number_is_422_with_the_value_as_text(
     assert any(problem["loc"][-1] == field for problem in problems)
     assert all(not isinstance(problem.get("input"), float) for problem in problems)
     assert balances((await progress(api))["user"]) == balances(before)
+
+
+SURROGATE_BODIES = [
+    ("/signup", b'{"username": "\\ud800x", "password": "password1"}'),
+    ("/login", b'{"username": "abc", "password": "\\udfff"}'),
+    ("/inquiries", b'{"type": "bug", "title": "\\ud800", "content": "\\ud800"}'),
+    ("/upgrade/bulk", b'{"upgrades": [{"endpoint": "\\ud800", "amount": 1}]}'),
+    ("/tutorial/progress", b'{"step": "\\ud83d"}'),
+    ("/refresh/access", b'{"refresh_token": "\\ud800"}'),
+    (
+        "/generators/bulk-upgrade",
+        b'{"upgrades": [{"generator_id": "\\ud800", "key": "x", "amount": 1}], "\\ud800": 1}',
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), SURROGATE_BODIES, ids=[p for p, _ in SURROGATE_BODIES])
+async def test_lone_surrogate_in_a_string_is_4xx_not_500(api: Api, path: str, body: bytes) -> None:
+    # JSON may spell a lone surrogate ("\ud800"), which no UTF-8 text can hold: the field is invalid (422), and the
+    # 422 that echoes it must still be encodable
+    before = (await progress(api))["user"]
+    headers = {**api.headers, "Content-Type": "application/json"}
+    response = await api.http.post(path, content=body, headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    assert "detail" in response.json()
+    assert balances((await progress(api))["user"]) == balances(before)

@@ -19,6 +19,12 @@ def test_non_finite_floats_and_huge_integers_become_text() -> None:
     orjson.dumps(json_safe(value))  # strict JSON now
 
 
+def test_lone_surrogates_are_escaped_in_values_and_keys() -> None:
+    value = {"input": "a\ud800b", "\udfff": ["\ud83d"]}
+    assert json_safe(value) == {"input": "a\\ud800b", "\\udfff": ["\\ud83d"]}
+    orjson.dumps(json_safe(value))
+
+
 def test_plain_data_is_unchanged() -> None:
-    value = {"loc": ["body", "amount"], "msg": "bad", "input": None, "ctx": {"le": 10}}
+    value = {"loc": ["body", "amount"], "msg": "bad", "input": None, "ctx": {"le": 10}, "name": "발전기 😀"}
     assert json_safe(value) == value
