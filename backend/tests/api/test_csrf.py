@@ -81,6 +81,17 @@ async def test_referer_stands_in_for_a_missing_origin(
     assert response.status_code == 200, response.text
 
 
+@pytest.mark.parametrize("referer", ["http://[::1", "http://[bad/game", "::::", "http://host:99999999/"])
+async def test_unreadable_referer_is_no_origin(
+    http: httpx.AsyncClient, session: dict[str, str], referer: str
+) -> None:
+    token = session["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Referer": referer}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Origin not allowed for state-changing request"}
+
+
 async def test_rejected_csrf_request_changes_nothing(
     http: httpx.AsyncClient, session: dict[str, str]
 ) -> None:

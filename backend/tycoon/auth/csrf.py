@@ -56,7 +56,10 @@ def _origin(headers: dict[bytes, bytes]) -> str | None:
     referer = headers.get(b"referer")
     if not referer:
         return None
-    parts = urlsplit(referer.decode("latin-1"))
+    try:
+        parts = urlsplit(referer.decode("latin-1"))
+    except ValueError:  # e.g. "http://[::1": an unreadable Referer names no origin
+        return None
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
