@@ -7,6 +7,7 @@ import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
+from tycoon.bodyguard import BodyGuardMiddleware
 from tycoon.overload import InflightLimitMiddleware
 
 LIMIT = 3
@@ -289,7 +290,9 @@ def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
     from tycoon.observability import metrics
 
     settings = Settings(max_inflight_per_worker=7, max_waiting_per_worker=9, overload_max_wait_ms=40)
-    stack = create_app(settings).build_middleware_stack()
+    guard = create_app(settings).build_middleware_stack()
+    assert isinstance(guard, BodyGuardMiddleware)  # the body guard is outside the bound (test_bodyguard.py)
+    stack = guard.app
     assert isinstance(stack, InflightLimitMiddleware)
     assert isinstance(stack.app, ServerErrorMiddleware)
     assert (stack.max_inflight, stack.max_waiting, stack.max_wait) == (7, 9, 0.04)

@@ -23,6 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from tycoon.auth.csrf import CsrfOriginMiddleware
 from tycoon.auth.endpoints import router as auth_router
 from tycoon.auth.endpoints import session_config
+from tycoon.bodyguard import BodyGuardMiddleware
 from tycoon.catalogue.endpoints import router as catalogue_router
 from tycoon.config import Settings, get_settings
 from tycoon.errors import GameError, RateLimited, TooManyRequests
@@ -34,6 +35,7 @@ from tycoon.inquiries.endpoints import router as inquiries_router
 from tycoon.kit.jsonsafe import json_safe
 from tycoon.observability.logging import configure_logging
 from tycoon.observability.metrics import (
+    BODY_REJECTED,
     OVERLOAD_REJECTED,
     OVERLOAD_WAITED,
     RATE_LIMITED,
@@ -81,17 +83,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 class TycoonApp(FastAPI):
-    """FastAPI with the overload bound around all of its layers: a refusal costs no framework work."""
+    """FastAPI with the overload bound around all of its layers, so that a refusal costs no framework work, and
+    the body guard around the bound, so that a request waiting for its body holds no slot."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        return InflightLimitMiddleware(
+        bounded = InflightLimitMiddleware(
             super().build_middleware_stack(),
             max_inflight=settings.max_inflight_per_worker,
             max_waiting=settings.max_waiting_per_worker,
             max_wait=settings.overload_max_wait_ms / 1000,
             on_reject=OVERLOAD_REJECTED.inc,
             on_wait=OVERLOAD_WAITED.inc,
+            allowed_origins=settings.frontend_origins,
+        )
+        return BodyGuardMiddleware(
+            bounded,
+            max_bytes=settings.max_body_bytes,
+            timeout=settings.body_timeout_seconds,
+            on_reject=lambda status: BODY_REJECTED.labels(status=str(status)).inc(),
             allowed_origins=settings.frontend_origins,
         )
 

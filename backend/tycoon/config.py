@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     max_waiting_per_worker: int = Field(default=224, ge=0)
     overload_max_wait_ms: int = Field(default=100, ge=0)
 
+    # Request bodies (bodyguard.py): a longer one gets 413, one not complete within body_timeout_seconds 408.
+    max_body_bytes: int = Field(default=65_536, ge=1)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+
     # rate limits (per second unless named otherwise)
     rate_limit_player_per_second: float = 10.0
     rate_limit_player_burst: int = 30

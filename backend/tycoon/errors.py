@@ -185,6 +185,19 @@ class PathNotFound(GameError):
     detail = "Not Found"
 
 
+# 408 / 413: the request's body (answered by the body guard, bodyguard.py) --------------------------------------
+class BodyTimeout(GameError):
+    """The body did not arrive in time: a client that announces a body and never sends it holds nothing."""
+
+    status = 408
+    detail = "Request body not received in time"
+
+
+class BodyTooLarge(GameError):
+    status = 413
+    detail = "Request body too large"
+
+
 # 409 / 429 / 503 ---------------------------------------------------------------------------------------------
 class Contention(GameError):
     """Optimistic retries ran out: too many concurrent changes to one player."""

@@ -31,13 +31,10 @@ from collections.abc import Callable, Collection
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+
 BUSY_BODY = b'{"detail":"Server busy, retry shortly"}'
-BUSY_HEADERS = (
-    (b"content-type", b"application/json"),
-    (b"content-length", str(len(BUSY_BODY)).encode()),
-    (b"retry-after", b"1"),
-    (b"x-content-type-options", b"nosniff"),
-)
+BUSY_HEADERS = json_headers(BUSY_BODY, (b"retry-after", b"1"))
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 # After a wait ran out, the waiting room stays closed this long: the worker cannot keep up (a queue stands, not a
@@ -68,7 +65,7 @@ class InflightLimitMiddleware:
         self.on_reject = on_reject
         self.on_wait = on_wait
         self.exempt_paths = frozenset(exempt_paths)
-        self.allowed_origins = frozenset(origin.rstrip("/").encode() for origin in allowed_origins)
+        self.allowed_origins = origins(allowed_origins)
         self.inflight = 0
         self.waiting = 0
         self._expired_at = -math.inf  # loop time when a wait last ran out
@@ -130,17 +127,4 @@ class InflightLimitMiddleware:
     async def _reject(self, scope: Scope, send: Send) -> None:
         if self.on_reject is not None:
             self.on_reject()
-        headers = [*BUSY_HEADERS, *self._cors_headers(scope)]
-        await send({"type": "http.response.start", "status": 503, "headers": headers})
-        await send({"type": "http.response.body", "body": BUSY_BODY})
-
-    def _cors_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
-        origin = next((value for name, value in scope["headers"] if name == b"origin"), None)
-        if origin is None or origin.rstrip(b"/") not in self.allowed_origins:
-            return []
-        return [
-            (b"access-control-allow-origin", origin),
-            (b"access-control-allow-credentials", b"true"),
-            (b"access-control-expose-headers", b"retry-after"),
-            (b"vary", b"Origin"),
-        ]
+        await refuse(send, 503, BUSY_BODY, [*BUSY_HEADERS, *cors_headers(scope, self.allowed_origins)])

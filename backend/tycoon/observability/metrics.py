@@ -77,6 +77,11 @@ STORAGE_ERRORS = Counter(
 OVERLOAD_REJECTED = Counter(
     "tycoon_overload_rejected_total", "Requests shed because a worker was at capacity"
 )
+BODY_REJECTED = Counter(
+    "tycoon_body_rejected_total",
+    "Requests refused by the body guard: 413 body too large, 408 body not received in time",
+    ["status"],
+)
 OVERLOAD_WAITED = Counter(
     "tycoon_overload_waited_total", "Requests that waited for a slot because their worker was at capacity"
 )

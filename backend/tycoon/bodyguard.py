@@ -1,0 +1,107 @@
+"""The body guard: a request's body is read in full, within a size and a time limit, before anything else.
+
+Without it a 40 MB body held a worker for ~24 s (parsed, validated, then echoed in a 422), and a client that
+announced a body and never sent it held one of the worker's overload slots until it hung up: enough of them and
+every player got 503. Here a declared length above `max_bytes` is refused at once with 413 (nothing read), a body
+that grows past it while arriving also gets 413, and a body not complete within `timeout` seconds gets 408; both
+close the connection. The guard sits outside the overload bound (`TycoonApp` in app.py), so waiting for a slow
+body takes no slot. Bodies of requests that pass are given to the app from memory, as they came.
+
+Pure ASGI, outside the framework: its refusals carry the CORS headers themselves and are counted by
+`tycoon_body_rejected_total`; they are not in the request log. GET, HEAD and OPTIONS pass untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tycoon.errors import BodyTimeout, BodyTooLarge, GameError
+from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+
+BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BodyGuardMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        timeout: float,
+        on_reject: Callable[[int], None] | None = None,
+        allowed_origins: Collection[str] = (),
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.on_reject = on_reject
+        self.allowed_origins = origins(allowed_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in BODILESS_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if _declared_length(scope) > self.max_bytes:
+            await self._reject(scope, send, BodyTooLarge())
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                body = await self._read(receive)
+        except TimeoutError:
+            await self._reject(scope, send, BodyTimeout())
+            return
+        except BodyTooLarge as error:
+            await self._reject(scope, send, error)
+            return
+        if body is not None:  # None: the client hung up before its body was complete
+            await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise BodyTooLarge()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def _reject(self, scope: Scope, send: Send, error: GameError) -> None:
+        if self.on_reject is not None:
+            self.on_reject(error.status)
+        body = orjson.dumps({"detail": error.message})
+        headers = json_headers(body, (b"connection", b"close"))
+        await refuse(send, error.status, body, [*headers, *cors_headers(scope, self.allowed_origins)])
+
+
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length header's value; 0 when absent (chunked) or unreadable (the HTTP server refuses those)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the whole body once, then passes on to the real one (which reports the disconnect)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
