@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -199,6 +201,15 @@ async def test_delete_account(api: Api) -> None:
     response = await api.post("/delete_account", {"password": PASSWORD})
     assert response.status_code == 200, response.text
     assert response.json() == {"detail": "Account deleted"}
+
+
+async def test_two_deletions_at_once_delete_once(api: Api) -> None:
+    # both pass the session check before either deletes: the second finds no account and is a 401, not a
+    # second "Account deleted" (nor "Invalid password")
+    answers = await asyncio.gather(*(api.post("/delete_account", {"password": PASSWORD}) for _ in range(2)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200, 401], [answer.text for answer in answers]
+    assert (await api.get("/progress")).status_code == 401
 
 
 async def test_deleted_account_tokens_are_dead(api: Api, http: httpx.AsyncClient) -> None:

@@ -49,10 +49,11 @@ async def find_by_id(engine: AsyncEngine, user_id: str) -> AccountRecord | None:
     return None if row is None else AccountRecord(*row)
 
 
-async def delete_account(engine: AsyncEngine, user_id: str) -> None:
-    """Players and inquiries go with it (ON DELETE CASCADE)."""
+async def delete_account(engine: AsyncEngine, user_id: str) -> bool:
+    """Players and inquiries go with it (ON DELETE CASCADE). False when there was no such account."""
     async with engine.begin() as conn:
-        await conn.execute(delete(Account).where(Account.id == user_id))
+        result = await conn.execute(delete(Account).where(Account.id == user_id).returning(Account.id))
+        return result.first() is not None
 
 
 async def set_admin(engine: AsyncEngine, username: str, is_admin: bool) -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.auth import passwords, sessions, throttle
 from tycoon.auth import repository as accounts
-from tycoon.errors import InvalidCredentials, WrongPassword
+from tycoon.errors import InvalidCredentials, InvalidToken, WrongPassword
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
@@ -55,9 +55,12 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
 async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id: str, password: str) -> None:
     """Everything of the account goes: its rows (cascading), cached state, rankings and every session."""
     account = await accounts.find_by_id(engine, user_id)
-    if account is None or not await passwords.verify_password(password, account.password_hash):
+    if account is None:  # deleted by a concurrent request since this one's session was checked
+        raise InvalidToken()
+    if not await passwords.verify_password(password, account.password_hash):
         raise WrongPassword()
-    await accounts.delete_account(engine, user_id)
+    if not await accounts.delete_account(engine, user_id):  # the same, during the password check
+        raise InvalidToken()
     await game.store.forget(user_id)
     await rankings.remove_player(redis, user_id)
     await sessions.close_all(redis, user_id)
