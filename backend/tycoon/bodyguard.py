@@ -20,7 +20,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tycoon.errors import BodyTimeout, BodyTooLarge, GameError
-from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import NOSNIFF, cors_headers, json_headers, origins, refuse
 
 BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -78,7 +78,7 @@ class BodyGuardMiddleware:
         if self.on_reject is not None:
             self.on_reject(error.status)
         body = orjson.dumps({"detail": error.message})
-        headers = json_headers(body, (b"connection", b"close"))
+        headers = json_headers(body, (b"connection", b"close"), NOSNIFF)
         await refuse(send, error.status, body, [*headers, *cors_headers(scope, self.allowed_origins)])
 
 

@@ -31,10 +31,10 @@ from collections.abc import Callable, Collection
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import NOSNIFF, cors_headers, json_headers, origins, refuse
 
 BUSY_BODY = b'{"detail":"Server busy, retry shortly"}'
-BUSY_HEADERS = json_headers(BUSY_BODY, (b"retry-after", b"1"))
+BUSY_HEADERS = json_headers(BUSY_BODY, (b"retry-after", b"1"), NOSNIFF)
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 # After a wait ran out, the waiting room stays closed this long: the worker cannot keep up (a queue stands, not a

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import CSRF_COOKIE
 from tycoon.errors import CsrfMismatch, CsrfMissing, GameError, OriginNotAllowed
+from tycoon.kit.refusal import json_headers, refuse
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EXEMPT_PATHS = frozenset({"/login", "/signup", "/register", "/refresh/access", "/csrf-token", "/csrf"})
@@ -78,6 +79,4 @@ def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
 
 async def _reject(send: Send, error: GameError) -> None:
     body = orjson.dumps({"detail": error.message})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await refuse(send, error.status, body, json_headers(body))

@@ -10,13 +10,12 @@ from starlette.types import Scope, Send
 Headers = list[tuple[bytes, bytes]]
 
 
+# The layers outside the security-headers middleware add this one themselves.
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
 def json_headers(body: bytes, *extra: tuple[bytes, bytes]) -> tuple[tuple[bytes, bytes], ...]:
-    return (
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"),
-        *extra,
-    )
+    return ((b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra)
 
 
 def cors_headers(scope: Scope, allowed_origins: frozenset[bytes]) -> Headers:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.errors import RateLimited
+from tycoon.kit.refusal import json_headers, refuse
 from tycoon.observability.metrics import RATE_LIMITED
 from tycoon.ratelimit.limits import CHECK_LUA, Limits
 
@@ -69,7 +70,5 @@ def refusal_headers(error: RateLimited) -> dict[str, str]:
 
 async def send_refusal(send: Send, error: RateLimited) -> None:
     body = orjson.dumps({"detail": error.message})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    headers += [(name.lower().encode(), value.encode()) for name, value in refusal_headers(error).items()]
-    await send({"type": "http.response.start", "status": 429, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    limits = [(name.lower().encode(), value.encode()) for name, value in refusal_headers(error).items()]
+    await refuse(send, 429, body, json_headers(body, *limits))
