@@ -165,7 +165,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         # FastAPI's own handler echoes each bad value; a JSON number like 1e400 arrives as float('inf'), which
         # strict JSON cannot carry, and that 422 became a 500. Same body, with such values as strings.
-        body = orjson.dumps({"detail": json_safe(jsonable_encoder(error.errors()))})
+        # A body that is not JSON is echoed as bytes, which need not be UTF-8 either.
+        problems = jsonable_encoder(error.errors(), custom_encoder={bytes: _bytes_text})
+        body = orjson.dumps({"detail": json_safe(problems)})
         return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(GameError)
@@ -187,6 +189,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeoutError)  # every pooled connection busy: overload, not a bug
     async def postgres_down(request: Request, error: Exception) -> JSONResponse:
         return _storage_unavailable("postgres", error)
+
+
+def _bytes_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _storage_unavailable(backend: str, error: Exception) -> JSONResponse:

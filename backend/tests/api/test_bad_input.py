@@ -177,3 +177,17 @@ async def test_lone_surrogate_in_a_string_is_4xx_not_500(api: Api, path: str, bo
     assert 400 <= response.status_code < 500, response.text
     assert "detail" in response.json()
     assert balances((await progress(api))["user"]) == balances(before)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/octet-stream", "application/x-www-form-urlencoded"]
+)
+@pytest.mark.parametrize("path", ["/upgrade/production", "/inquiries", "/tutorial/progress"])
+async def test_a_body_that_is_not_json_nor_utf8_is_4xx(api: Api, path: str, content_type: str) -> None:
+    # not JSON, so the 422 echoes the raw bytes, which are not UTF-8 either: the echo escapes them
+    before = (await progress(api))["user"]
+    headers = {**api.headers, "Content-Type": content_type}
+    response = await api.http.post(path, content=b"\xff\xfe\xfd{", headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    assert "detail" in response.json()
+    assert balances((await progress(api))["user"]) == balances(before)
