@@ -267,6 +267,8 @@ const KOREAN: Record<string, string> = {
   'Generator type not found': '발전기 종류를 찾을 수 없습니다.',
   'Tutorial step must be between 0 and 20': '튜토리얼 단계가 올바르지 않습니다.',
   'Service temporarily unavailable': '서버가 잠시 응답할 수 없습니다. 잠시 후 다시 시도하세요.',
+  'Request body not received in time': '네트워크가 느려 요청을 보내지 못했습니다. 다시 시도하세요.',
+  'Request body too large': '요청이 너무 큽니다.',
 };
 
 /** A Korean sentence for an error, keeping the server's own message when there is no translation. */
