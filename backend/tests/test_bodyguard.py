@@ -9,6 +9,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from tycoon.bodyguard import BodyGuardMiddleware
+from tycoon.observability.security import HSTS
 
 LIMIT = 100
 ORIGIN = "https://game.example"
@@ -126,6 +127,10 @@ async def test_a_declared_length_above_the_limit_is_413_before_reading(
     assert (exchange.status, exchange.detail) == (413, "Request body too large")
     assert exchange.reads == 0
     assert exchange.headers[b"connection"] == b"close"
+    assert (
+        exchange.headers[b"x-content-type-options"] == b"nosniff"
+    )  # the security headers, as on every answer
+    assert exchange.headers[b"x-frame-options"] == b"DENY"
     assert (app.bodies, refused) == ([], [413])
 
 
@@ -199,7 +204,13 @@ def test_the_app_puts_the_guard_around_the_overload_bound() -> None:
     from tycoon.config import Settings
     from tycoon.overload import InflightLimitMiddleware
 
-    stack = create_app(Settings(max_body_bytes=123, body_timeout_seconds=4.5)).build_middleware_stack()
+    settings = Settings(
+        max_body_bytes=123, body_timeout_seconds=4.5, frontend_origins=["https://game.example"]
+    )
+    stack = create_app(settings).build_middleware_stack()
     assert isinstance(stack, BodyGuardMiddleware)
     assert isinstance(stack.app, InflightLimitMiddleware)
     assert (stack.max_bytes, stack.timeout) == (123, 4.5)
+    hsts = (b"strict-transport-security", HSTS)  # served over https: both refusing layers send HSTS
+    assert hsts in stack._extra_headers
+    assert hsts in stack.app._busy_headers

@@ -96,6 +96,7 @@ class TycoonApp(FastAPI):
             on_reject=OVERLOAD_REJECTED.inc,
             on_wait=OVERLOAD_WAITED.inc,
             allowed_origins=settings.frontend_origins,
+            hsts=settings.cookies_secure,
         )
         return BodyGuardMiddleware(
             bounded,
@@ -103,6 +104,7 @@ class TycoonApp(FastAPI):
             timeout=settings.body_timeout_seconds,
             on_reject=lambda status: BODY_REJECTED.labels(status=str(status)).inc(),
             allowed_origins=settings.frontend_origins,
+            hsts=settings.cookies_secure,
         )
 
 
@@ -165,9 +167,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         # FastAPI's own handler echoes each bad value; a JSON number like 1e400 arrives as float('inf'), which
         # strict JSON cannot carry, and that 422 became a 500. Same body, with such values as strings.
-        # A body that is not JSON is echoed as bytes, which need not be UTF-8 either.
-        problems = jsonable_encoder(error.errors(), custom_encoder={bytes: _bytes_text})
-        body = orjson.dumps({"detail": json_safe(problems)})
+        # json_safe before the encoder too: it cuts off deep nesting (the encoder recurses) and reads bytes (a
+        # body that is not JSON is echoed as bytes, which need not be UTF-8), and after it, for what it made.
+        problems = json_safe(jsonable_encoder(json_safe(error.errors())))
+        body = orjson.dumps({"detail": problems})
         return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(GameError)
@@ -189,10 +192,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeoutError)  # every pooled connection busy: overload, not a bug
     async def postgres_down(request: Request, error: Exception) -> JSONResponse:
         return _storage_unavailable("postgres", error)
-
-
-def _bytes_text(raw: bytes) -> str:
-    return raw.decode("utf-8", "backslashreplace")
 
 
 def _storage_unavailable(backend: str, error: Exception) -> JSONResponse:

@@ -7,7 +7,7 @@ that grows past it while arriving also gets 413, and a body not complete within 
 close the connection. The guard sits outside the overload bound (`TycoonApp` in app.py), so waiting for a slow
 body takes no slot. Bodies of requests that pass are given to the app from memory, as they came.
 
-Pure ASGI, outside the framework: its refusals carry the CORS headers themselves and are counted by
+Pure ASGI, outside the framework: its refusals carry the CORS and security headers themselves and are counted by
 `tycoon_body_rejected_total`; they are not in the request log. GET, HEAD and OPTIONS pass untouched.
 """
 
@@ -20,7 +20,8 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tycoon.errors import BodyTimeout, BodyTooLarge, GameError
-from tycoon.kit.refusal import NOSNIFF, cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.observability.security import security_headers
 
 BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -33,12 +34,14 @@ class BodyGuardMiddleware:
         timeout: float,
         on_reject: Callable[[int], None] | None = None,
         allowed_origins: Collection[str] = (),
+        hsts: bool = False,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.on_reject = on_reject
         self.allowed_origins = origins(allowed_origins)
+        self._extra_headers = ((b"connection", b"close"), *security_headers(hsts=hsts))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in BODILESS_METHODS:
@@ -78,7 +81,7 @@ class BodyGuardMiddleware:
         if self.on_reject is not None:
             self.on_reject(error.status)
         body = orjson.dumps({"detail": error.message})
-        headers = json_headers(body, (b"connection", b"close"), NOSNIFF)
+        headers = json_headers(body, *self._extra_headers)
         await refuse(send, error.status, body, [*headers, *cors_headers(scope, self.allowed_origins)])
 
 

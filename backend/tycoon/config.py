@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     overload_max_wait_ms: int = Field(default=100, ge=0)
 
     # Request bodies (bodyguard.py): a longer one gets 413, one not complete within body_timeout_seconds 408.
-    max_body_bytes: int = Field(default=65_536, ge=1)
+    max_body_bytes: int = Field(default=262_144, ge=1)
     body_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # rate limits (per second unless named otherwise)

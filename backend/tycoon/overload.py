@@ -18,8 +18,8 @@ this waiting room 0.30 s (0.16 to 0.27 s in the overload steps of `make bench`).
 This is pure ASGI (no `BaseHTTPMiddleware`). The app wraps it around everything else, the framework's own layers
 included (`TycoonApp` in app.py): under overload most requests are refused, so a refusal must cost next to
 nothing — no framework layers, no log line (the refusals are counted by `tycoon_overload_rejected_total`). It
-adds the CORS headers itself for allowed origins, so that a browser can read the 503 and its Retry-After;
-preflights (OPTIONS) pass to the CORS middleware.
+adds the security headers and, for allowed origins, the CORS headers itself, so that a browser can read the 503
+and its Retry-After; preflights (OPTIONS) pass to the CORS middleware.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from collections.abc import Callable, Collection
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tycoon.kit.refusal import NOSNIFF, cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.observability.security import security_headers
 
 BUSY_BODY = b'{"detail":"Server busy, retry shortly"}'
-BUSY_HEADERS = json_headers(BUSY_BODY, (b"retry-after", b"1"), NOSNIFF)
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 # After a wait ran out, the waiting room stays closed this long: the worker cannot keep up (a queue stands, not a
@@ -53,6 +53,7 @@ class InflightLimitMiddleware:
         on_wait: Callable[[], None] | None = None,
         exempt_paths: Collection[str] = EXEMPT_PATHS,
         allowed_origins: Collection[str] = (),
+        hsts: bool = False,
     ) -> None:
         if max_inflight < 1:
             raise ValueError("max_inflight must be at least 1")
@@ -66,6 +67,7 @@ class InflightLimitMiddleware:
         self.on_wait = on_wait
         self.exempt_paths = frozenset(exempt_paths)
         self.allowed_origins = origins(allowed_origins)
+        self._busy_headers = json_headers(BUSY_BODY, (b"retry-after", b"1"), *security_headers(hsts=hsts))
         self.inflight = 0
         self.waiting = 0
         self._expired_at = -math.inf  # loop time when a wait last ran out
@@ -127,4 +129,4 @@ class InflightLimitMiddleware:
     async def _reject(self, scope: Scope, send: Send) -> None:
         if self.on_reject is not None:
             self.on_reject()
-        await refuse(send, 503, BUSY_BODY, [*BUSY_HEADERS, *cors_headers(scope, self.allowed_origins)])
+        await refuse(send, 503, BUSY_BODY, [*self._busy_headers, *cors_headers(scope, self.allowed_origins)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import pytest
@@ -191,3 +193,41 @@ async def test_a_body_that_is_not_json_nor_utf8_is_4xx(api: Api, path: str, cont
     assert 400 <= response.status_code < 500, response.text
     assert "detail" in response.json()
     assert balances((await progress(api))["user"]) == balances(before)
+
+
+DEEP_FIELDS = [
+    ("/signup", b"username"),
+    ("/upgrade/production", b"amount"),
+    ("/progress/autosave", b"generators"),
+]
+
+
+@pytest.mark.parametrize("depth", [252, 300, 900])
+@pytest.mark.parametrize(("path", "field"), DEEP_FIELDS, ids=[path for path, _ in DEEP_FIELDS])
+async def test_deeply_nested_json_is_4xx(api: Api, path: str, field: bytes, depth: int) -> None:
+    # a few hundred bytes nested hundreds deep: the 422 that echoes it must not hit a recursion limit
+    before = (await progress(api))["user"]
+    headers = {**api.headers, "Content-Type": "application/json"}
+    nested = b'{"a": ' * depth + b"1" + b"}" * depth
+    for body in (b"[" * depth + b"]" * depth, b'{"%s": %s}' % (field, nested)):
+        response = await api.http.post(path, content=body, headers=headers)
+        assert 400 <= response.status_code < 500, response.text[:200]
+        assert "detail" in response.json()
+    assert balances((await progress(api))["user"]) == balances(before)
+
+
+async def test_the_largest_bodies_the_schemas_accept_fit_under_the_body_limit(api: Api) -> None:
+    # 1,000 items (each list's max_length), ids as the server makes them, pretty-printed: read, not 413
+    ids = [str(uuid.uuid4()) for _ in range(1000)]
+    generators = [{"generator_id": id_, "heat": 1234.5678901234567, "running": False} for id_ in ids]
+    upgrades = [{"generator_id": id_, "key": "heat_reduction", "amount": 10_000} for id_ in ids]
+    for path, body in (
+        ("/progress/autosave", {"generators": generators}),
+        ("/generators/bulk-upgrade", {"upgrades": upgrades}),
+    ):
+        content = json.dumps(body, indent=2).encode()
+        response = await api.http.post(
+            path, content=content, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code != 413, len(content)
+        assert response.status_code < 500

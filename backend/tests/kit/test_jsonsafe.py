@@ -6,7 +6,7 @@ import math
 
 import orjson
 
-from tycoon.kit.jsonsafe import json_safe
+from tycoon.kit.jsonsafe import CUT, MAX_DEPTH, json_safe
 
 
 def test_non_finite_floats_and_huge_integers_become_text() -> None:
@@ -28,3 +28,19 @@ def test_lone_surrogates_are_escaped_in_values_and_keys() -> None:
 def test_plain_data_is_unchanged() -> None:
     value = {"loc": ["body", "amount"], "msg": "bad", "input": None, "ctx": {"le": 10}, "name": "발전기 😀"}
     assert json_safe(value) == value
+
+
+def test_bytes_become_text_with_what_utf8_cannot_read_escaped() -> None:
+    assert json_safe({"input": b"ok \xff"}) == {"input": "ok \\xff"}
+
+
+def test_containers_nested_too_deep_are_cut_off() -> None:
+    deep: list[object] = []
+    for _ in range(900):
+        deep = [deep]
+    safe = json_safe({"input": deep})
+    orjson.dumps(safe)  # orjson alone refuses more than 255 levels
+    level = safe["input"]
+    for _ in range(MAX_DEPTH - 2):
+        level = level[0]
+    assert level == [CUT]

@@ -53,14 +53,16 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
 
 
 async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id: str, password: str) -> None:
-    """Everything of the account goes: its rows (cascading), cached state, rankings and every session."""
+    """Everything of the account goes: every session, cached state, rankings, then its rows (cascading).
+
+    The rows go last: should a step fail (503), the account is still there, no session can use it, and the
+    player can log in again and retry; nothing is left behind that no request could reach. An account already gone
+    (deleted by a concurrent request) is answered 401, as its session has ended."""
     account = await accounts.find_by_id(engine, user_id)
-    if account is None:  # deleted by a concurrent request since this one's session was checked
-        raise InvalidToken()
-    if not await passwords.verify_password(password, account.password_hash):
+    if account is not None and not await passwords.verify_password(password, account.password_hash):
         raise WrongPassword()
-    if not await accounts.delete_account(engine, user_id):  # the same, during the password check
-        raise InvalidToken()
+    await sessions.close_all(redis, user_id)
     await game.store.forget(user_id)
     await rankings.remove_player(redis, user_id)
-    await sessions.close_all(redis, user_id)
+    if account is None or not await accounts.delete_account(engine, user_id):
+        raise InvalidToken()

@@ -10,10 +10,6 @@ from starlette.types import Scope, Send
 Headers = list[tuple[bytes, bytes]]
 
 
-# The layers outside the security-headers middleware add this one themselves.
-NOSNIFF = (b"x-content-type-options", b"nosniff")
-
-
 def json_headers(body: bytes, *extra: tuple[bytes, bytes]) -> tuple[tuple[bytes, bytes], ...]:
     return ((b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra)
 
