@@ -214,3 +214,35 @@ def test_the_app_puts_the_guard_around_the_overload_bound() -> None:
     hsts = (b"strict-transport-security", HSTS)  # served over https: both refusing layers send HSTS
     assert hsts in stack._extra_headers
     assert hsts in stack.app._busy_headers
+
+
+async def test_unfinished_bodies_beyond_the_budget_get_503_and_the_budget_is_given_back(
+    app: BodyApp, refused: Statuses
+) -> None:
+    from tycoon import bodyguard
+
+    guard = BodyGuardMiddleware(app, max_bytes=LIMIT, timeout=5, on_reject=refused.append)
+    slow = []
+    for _ in range(bodyguard.BUFFERED_BODIES):  # each holds a full body's worth, not yet complete
+        exchange = Exchange(guard, content_length=str(LIMIT))
+        exchange.incoming.put_nowait({"type": "http.request", "body": b"x" * (LIMIT - 1), "more_body": True})
+        slow.append((exchange, asyncio.create_task(exchange.run())))
+    await asyncio.sleep(0.05)
+    assert guard.buffered == bodyguard.BUFFERED_BODIES * (LIMIT - 1)
+
+    over = Exchange(guard, content_length=str(LIMIT))
+    over.send_body(b"x" * LIMIT)  # within its own limit, past what is left of the budget
+    await over.run()
+    assert (over.status, over.detail) == (503, "Server busy, retry shortly")
+    assert over.headers[b"retry-after"] == b"1"
+    assert refused == [503]
+
+    for exchange, task in slow:  # the slow ones finish: their bytes are the app's now, not the guard's
+        exchange.incoming.put_nowait({"type": "http.request", "body": b"x", "more_body": False})
+        await task
+        assert exchange.status == 200
+    assert guard.buffered == 0
+    small = Exchange(guard, content_length="2")
+    small.send_body(b"{}")
+    await small.run()
+    assert small.status == 200

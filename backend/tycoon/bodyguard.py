@@ -5,7 +5,9 @@ announced a body and never sent it held one of the worker's overload slots until
 every player got 503. Here a declared length above `max_bytes` is refused at once with 413 (nothing read), a body
 that grows past it while arriving also gets 413, and a body not complete within `timeout` seconds gets 408; both
 close the connection. The guard sits outside the overload bound (`TycoonApp` in app.py), so waiting for a slow
-body takes no slot. Bodies of requests that pass are given to the app from memory, as they came.
+body takes no slot; what the unfinished bodies of a worker hold is bounded too (`BUFFERED_BODIES` bodies of the
+largest size; beyond it 503 + Retry-After), so slow senders cannot make it hold unbounded memory either. Bodies of
+requests that pass are given to the app from memory, as they came.
 
 Pure ASGI, outside the framework: its refusals carry the CORS and security headers themselves and are counted by
 `tycoon_body_rejected_total`; they are not in the request log. GET, HEAD and OPTIONS pass untouched.
@@ -19,11 +21,14 @@ from collections.abc import Callable, Collection
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tycoon.errors import BodyTimeout, BodyTooLarge, GameError
+from tycoon.errors import BodyTimeout, BodyTooLarge, GameError, ServerBusy
 from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
 from tycoon.observability.security import security_headers
 
 BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A worker holds at most this many largest bodies' worth of unfinished bodies: without a budget, many slow senders
+# could make it hold `max_bytes` each. A chunk beyond the budget gets 503 + Retry-After.
+BUFFERED_BODIES = 64
 
 
 class BodyGuardMiddleware:
@@ -42,6 +47,8 @@ class BodyGuardMiddleware:
         self.on_reject = on_reject
         self.allowed_origins = origins(allowed_origins)
         self._extra_headers = ((b"connection", b"close"), *security_headers(hsts=hsts))
+        self.budget = BUFFERED_BODIES * max_bytes
+        self.buffered = 0  # bytes of the bodies being read now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in BODILESS_METHODS:
@@ -56,7 +63,7 @@ class BodyGuardMiddleware:
         except TimeoutError:
             await self._reject(scope, send, BodyTimeout())
             return
-        except BodyTooLarge as error:
+        except (BodyTooLarge, ServerBusy) as error:
             await self._reject(scope, send, error)
             return
         if body is not None:  # None: the client hung up before its body was complete
@@ -65,23 +72,31 @@ class BodyGuardMiddleware:
     async def _read(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise BodyTooLarge()
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                chunk = message.get("body", b"")
+                if size + len(chunk) > self.max_bytes:
+                    raise BodyTooLarge()
+                if self.buffered + len(chunk) > self.budget:
+                    raise ServerBusy()
+                size += len(chunk)
+                self.buffered += len(chunk)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return b"".join(chunks)
+        finally:
+            self.buffered -= size  # from here the body is the app's (bounded by the overload bound)
 
     async def _reject(self, scope: Scope, send: Send, error: GameError) -> None:
         if self.on_reject is not None:
             self.on_reject(error.status)
         body = orjson.dumps({"detail": error.message})
         headers = json_headers(body, *self._extra_headers)
+        if isinstance(error, ServerBusy):
+            headers = (*headers, (b"retry-after", b"1"))
         await refuse(send, error.status, body, [*headers, *cors_headers(scope, self.allowed_origins)])
 
 

@@ -206,6 +206,13 @@ class Contention(GameError):
     detail = "Too many simultaneous changes, please retry"
 
 
+class ServerBusy(GameError):
+    """A worker at its bound (overload.py) or holding as many unfinished bodies as it may (bodyguard.py)."""
+
+    status = 503
+    detail = "Server busy, retry shortly"
+
+
 class TooManyRequests(GameError):
     status = 429
     detail = "Too many requests"

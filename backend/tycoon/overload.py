@@ -29,12 +29,14 @@ import math
 from collections import deque
 from collections.abc import Callable, Collection
 
+import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tycoon.errors import ServerBusy
 from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
 from tycoon.observability.security import security_headers
 
-BUSY_BODY = b'{"detail":"Server busy, retry shortly"}'
+BUSY_BODY = orjson.dumps({"detail": ServerBusy.detail})
 # Probes and scrapes answer even when the worker is full: a busy worker must not look dead.
 EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 # After a wait ran out, the waiting room stays closed this long: the worker cannot keep up (a queue stands, not a

@@ -79,7 +79,7 @@ OVERLOAD_REJECTED = Counter(
 )
 BODY_REJECTED = Counter(
     "tycoon_body_rejected_total",
-    "Requests refused by the body guard: 413 body too large, 408 body not received in time",
+    "Requests refused by the body guard: 413 body too large, 408 body not received in time, 503 too many bodies",
     ["status"],
 )
 OVERLOAD_WAITED = Counter(
