@@ -18,11 +18,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tycoon.errors import BodyTimeout, BodyTooLarge, GameError, ServerBusy
-from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import RETRY_SOON, cors_headers, origins, refuse_error
 from tycoon.observability.security import security_headers
 
 BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -93,11 +92,10 @@ class BodyGuardMiddleware:
     async def _reject(self, scope: Scope, send: Send, error: GameError) -> None:
         if self.on_reject is not None:
             self.on_reject(error.status)
-        body = orjson.dumps({"detail": error.message})
-        headers = json_headers(body, *self._extra_headers)
-        if isinstance(error, ServerBusy):
-            headers = (*headers, (b"retry-after", b"1"))
-        await refuse(send, error.status, body, [*headers, *cors_headers(scope, self.allowed_origins)])
+        retry = (RETRY_SOON,) if isinstance(error, ServerBusy) else ()
+        await refuse_error(
+            send, error, *self._extra_headers, *retry, *cors_headers(scope, self.allowed_origins)
+        )
 
 
 def _declared_length(scope: Scope) -> int:

@@ -33,7 +33,7 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.errors import ServerBusy
-from tycoon.kit.refusal import cors_headers, json_headers, origins, refuse
+from tycoon.kit.refusal import RETRY_SOON, cors_headers, json_headers, origins, refuse
 from tycoon.observability.security import security_headers
 
 BUSY_BODY = orjson.dumps({"detail": ServerBusy.detail})
@@ -69,7 +69,7 @@ class InflightLimitMiddleware:
         self.on_wait = on_wait
         self.exempt_paths = frozenset(exempt_paths)
         self.allowed_origins = origins(allowed_origins)
-        self._busy_headers = json_headers(BUSY_BODY, (b"retry-after", b"1"), *security_headers(hsts=hsts))
+        self._busy_headers = json_headers(BUSY_BODY, RETRY_SOON, *security_headers(hsts=hsts))
         self.inflight = 0
         self.waiting = 0
         self._expired_at = -math.inf  # loop time when a wait last ran out

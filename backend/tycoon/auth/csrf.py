@@ -9,12 +9,11 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
-import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import CSRF_COOKIE
 from tycoon.errors import CsrfMismatch, CsrfMissing, GameError, OriginNotAllowed
-from tycoon.kit.refusal import json_headers, refuse
+from tycoon.kit.refusal import refuse_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EXEMPT_PATHS = frozenset({"/login", "/signup", "/register", "/refresh/access", "/csrf-token", "/csrf"})
@@ -29,7 +28,7 @@ class CsrfOriginMiddleware:
         if scope["type"] == "http" and self._needs_check(scope):
             error = self._violation(dict(scope["headers"]))
             if error is not None:
-                await _reject(send, error)
+                await refuse_error(send, error)
                 return
         await self.app(scope, receive, send)
 
@@ -75,8 +74,3 @@ def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
         return None
     morsel = jar.get(name)
     return morsel.value if morsel else None
-
-
-async def _reject(send: Send, error: GameError) -> None:
-    body = orjson.dumps({"detail": error.message})
-    await refuse(send, error.status, body, json_headers(body))

@@ -1,13 +1,18 @@
-"""Answers sent by the pure ASGI layers outside the framework (overload bound, body guard): JSON, and the CORS
-headers a browser needs to read them, since these answers never pass the CORS middleware."""
+"""Answers sent by our pure ASGI layers (overload bound, body guard, rate limit, CSRF) without the framework:
+JSON `{"detail": …}`, and for the layers outside the CORS middleware the CORS headers a browser needs to read
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import orjson
 from starlette.types import Scope, Send
 
+from tycoon.errors import GameError
+
 Headers = list[tuple[bytes, bytes]]
+RETRY_SOON = (b"retry-after", b"1")
 
 
 def json_headers(body: bytes, *extra: tuple[bytes, bytes]) -> tuple[tuple[bytes, bytes], ...]:
@@ -34,3 +39,9 @@ def origins(allowed_origins: Iterable[str]) -> frozenset[bytes]:
 async def refuse(send: Send, status: int, body: bytes, headers: Iterable[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": status, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body})
+
+
+async def refuse_error(send: Send, error: GameError, *extra: tuple[bytes, bytes]) -> None:
+    """`error` as the app's GameError handler would answer it: its status, `{"detail": message}`."""
+    body = orjson.dumps({"detail": error.message})
+    await refuse(send, error.status, body, json_headers(body, *extra))

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import time
 
-import orjson
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.errors import RateLimited
-from tycoon.kit.refusal import json_headers, refuse
+from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
 from tycoon.ratelimit.limits import CHECK_LUA, Limits
 
@@ -69,6 +68,5 @@ def refusal_headers(error: RateLimited) -> dict[str, str]:
 
 
 async def send_refusal(send: Send, error: RateLimited) -> None:
-    body = orjson.dumps({"detail": error.message})
     limits = [(name.lower().encode(), value.encode()) for name, value in refusal_headers(error).items()]
-    await refuse(send, 429, body, json_headers(body, *limits))
+    await refuse_error(send, error, *limits)
