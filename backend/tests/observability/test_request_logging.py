@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -92,23 +93,38 @@ async def test_generated_request_ids_differ(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.parametrize("role", ["worker", "scheduler"])
-def test_the_background_processes_log_json_lines(test_environment: dict[str, str], role: str) -> None:
+def test_the_background_processes_log_json_lines(
+    test_environment: dict[str, str], role: str, tmp_path: Path
+) -> None:
     # DEBUG so that a few lines come within seconds; at INFO the per-job lines of taskiq are off
     env = {**test_environment, "LOG_LEVEL": "DEBUG", "LOG_JSON": "true"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tycoon", role],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # the worker forks: stop the whole group
-    )
-    time.sleep(5)
-    os.killpg(process.pid, signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
-    lines = [line for line in output.splitlines() if line.strip()]
+    log = tmp_path / f"{role}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tycoon", role],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the worker forks: stop the whole group
+        )
+        _wait_for_lines(log, started=time.monotonic())
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
     assert lines, f"{role} wrote nothing"
     for line in lines:
         assert line.startswith("{"), line
         entry = json.loads(line)  # every line, taskiq's and redis-py's included
         assert {"event", "level", "timestamp"} <= set(entry)
+
+
+def _wait_for_lines(log: Path, started: float, settle: float = 5.0, deadline: float = 60.0) -> None:
+    """Until `settle` seconds of output have come after the first line (a loaded machine starts the process
+    slowly), or `deadline` seconds have passed."""
+    first: float | None = None
+    while time.monotonic() - started < deadline:
+        if first is None and log.stat().st_size:
+            first = time.monotonic()
+        if first is not None and time.monotonic() - first >= settle:
+            return
+        time.sleep(0.1)
