@@ -28,7 +28,13 @@ async def catalogue(http: httpx.AsyncClient) -> dict[str, Any]:
 
 @pytest.fixture
 async def restored(api: Api, admin: Api) -> AsyncIterator[dict[str, Any]]:
-    """Type #EDITED as it was; put back after the test."""
+    """Type #EDITED as it was; put back after the test.
+
+    The suite's two apps share Redis and PostgreSQL, and the same test's twin on the other app has just edited and
+    restored this type: this app would learn that only at its next poll (0.5 s). Catch up first, so that the test
+    starts from the current catalogue (its "before" ETag and the `original` to restore)."""
+    app = app_of(api)
+    await app.state.game.catalogue.refresh(app.state.engine, app.state.redis)
     original: dict[str, Any] = (await catalogue(api.http))["types"][EDITED]
     yield original
     fields = ("cost_data", "cost_high", "energy_data", "energy_high", "install_seconds", "heat", "tolerance")
