@@ -170,6 +170,15 @@ async def place(api: Api, index: int = PLANT, x: int = 100) -> dict[str, Any]:
     return generator
 
 
+def drift(started: float) -> float:
+    """How far a value that grows 1 per second may be off: the real seconds since `started`, plus a margin.
+
+    Stored timestamps are rewound, but the requests themselves take real time (up to a second on a loaded CI
+    machine), and the server's clock keeps running meanwhile.
+    """
+    return time.monotonic() - started + 0.05
+
+
 async def built(api: Api, index: int = PLANT, x: int = 100, *, money: str = "1e9") -> dict[str, Any]:
     """Grant money, place a generator and let its build finish; returns it as built."""
     app = app_of(api)
