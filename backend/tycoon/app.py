@@ -20,7 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tycoon.auth.csrf import CsrfOriginMiddleware
+from tycoon.auth.csrf import CsrfOriginMiddleware, origin_set
 from tycoon.auth.endpoints import router as auth_router
 from tycoon.auth.endpoints import session_config
 from tycoon.bodyguard import BodyGuardMiddleware
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.session_config = session_config(settings)
+    app.state.cookie_origins = origin_set(settings.frontend_origins)
     for router in ROUTERS:
         app.include_router(router)
     _add_root(app)

@@ -22,31 +22,41 @@ EXEMPT_PATHS = frozenset({"/login", "/signup", "/register", "/refresh/access", "
 class CsrfOriginMiddleware:
     def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
         self.app = app
-        self.allowed = frozenset(origin.rstrip("/") for origin in allowed_origins)
+        self.allowed = origin_set(allowed_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._needs_check(scope):
-            error = self._violation(dict(scope["headers"]))
+        if scope["type"] == "http" and needs_check(scope):
+            headers = dict(scope["headers"])
+            error = None if b"authorization" in headers else violation(headers, self.allowed)
             if error is not None:
                 await refuse_error(send, error)
                 return
         await self.app(scope, receive, send)
 
-    def _needs_check(self, scope: Scope) -> bool:
-        return scope["method"] not in SAFE_METHODS and scope["path"] not in EXEMPT_PATHS
 
-    def _violation(self, headers: dict[bytes, bytes]) -> GameError | None:
-        if b"authorization" in headers:
-            return None
-        if _origin(headers) not in self.allowed:
-            return OriginNotAllowed()
-        header_token = headers.get(b"x-csrf-token", b"").decode("latin-1")
-        cookie_token = _cookie(headers, CSRF_COOKIE)
-        if not header_token and not cookie_token:
-            return CsrfMissing()
-        if header_token and cookie_token and header_token != cookie_token:
-            return CsrfMismatch()
-        return None
+def origin_set(origins: list[str]) -> frozenset[str]:
+    return frozenset(origin.rstrip("/") for origin in origins)
+
+
+def needs_check(scope: Scope) -> bool:
+    return scope["method"] not in SAFE_METHODS and scope["path"] not in EXEMPT_PATHS
+
+
+def cookies_may_authenticate(scope: Scope, allowed: frozenset[str]) -> bool:
+    """Whether this request passes the check it would face without an Authorization header."""
+    return not needs_check(scope) or violation(dict(scope["headers"]), allowed) is None
+
+
+def violation(headers: dict[bytes, bytes], allowed: frozenset[str]) -> GameError | None:
+    if _origin(headers) not in allowed:
+        return OriginNotAllowed()
+    header_token = headers.get(b"x-csrf-token", b"").decode("latin-1")
+    cookie_token = _cookie(headers, CSRF_COOKIE)
+    if not header_token and not cookie_token:
+        return CsrfMissing()
+    if header_token and cookie_token and header_token != cookie_token:
+        return CsrfMismatch()
+    return None
 
 
 def _origin(headers: dict[bytes, bytes]) -> str | None:
