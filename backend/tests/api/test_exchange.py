@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import PLANT, another_player, app_of, built, user_of, value, wire
+from tests.api.conftest import PLANT, another_player, app_of, built, progress, user_of, value, wire
 from tests.conftest import Api, grant, rewind
 
 
@@ -99,6 +99,37 @@ async def test_sell_with_no_energy_is_400(api: Api) -> None:
     response = await api.post("/change/energy2money", wire("amount", 1))
     assert response.status_code == 400
     assert response.json() == {"detail": "Not enough energy"}
+
+
+# The original client sells a share of its own estimate of the energy, which runs up to about a second of
+# production ahead of the server's (review F1): up to 2 s of production over the energy sells all of it.
+async def test_a_little_more_than_the_energy_sells_all_of_it(api: Api) -> None:
+    energy = await with_energy(api)  # a plant cell: 1 energy/s
+    asked = energy + Decimal("1.5")
+    response = await api.post("/change/energy2money", wire("amount", asked))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert value(body, "energy") == 0
+    sold = value(body["user"], "sold_energy")
+    assert energy <= sold < asked
+    assert value(body, "money") == value(body, "gained") > 0
+
+
+async def test_more_than_two_seconds_of_production_over_the_energy_is_400(api: Api) -> None:
+    energy = await with_energy(api)
+    response = await api.post("/change/energy2money", wire("amount", energy + 3))
+    assert (response.status_code, response.json()) == (400, {"detail": "Not enough energy"})
+    assert value(await user_of(api), "sold_energy") == 0
+
+
+async def test_without_production_any_excess_is_400(api: Api) -> None:
+    await with_energy(api)
+    generator = (await progress(api))["generators"][0]
+    await api.post(f"/progress/{generator['generator_id']}/state", {"running": False})
+    energy = value(await user_of(api), "energy")  # the wire truncates below 0.001
+    response = await api.post("/change/energy2money", wire("amount", energy + Decimal("0.002")))
+    assert (response.status_code, response.json()) == (400, {"detail": "Not enough energy"})
+    assert value(await user_of(api), "sold_energy") == 0
 
 
 async def test_sell_for_another_user_id_is_403(api: Api, app: FastAPI) -> None:

@@ -9,15 +9,19 @@ import pytest
 
 from tycoon.errors import InvalidAmount, NotEnoughEnergy
 from tycoon.kit.bignum import BigValue
+from tycoon.rules.catalogue import DEFAULT_CATALOGUE
 from tycoon.rules.exchange import (
+    SALE_SLACK_SECONDS,
     ExchangeResult,
     current_rate,
     growth_steps,
     rate_as_float,
     sell_energy,
 )
+from tycoon.rules.simulation import production_per_second
+from tycoon.rules.state import PlayerState
 
-from .helpers import assert_rejected, make_state
+from .helpers import T0, assert_rejected, built, make_state
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,7 @@ def test_rate_as_float_is_capped_below_infinity() -> None:
 
 def test_sell_prices_at_the_midpoint() -> None:
     state = make_state(energy=BigValue(100))
-    result = sell_energy(state, BigValue(10))  # midpoint 5: one step, rate 1/1.05
+    result = sell_energy(state, DEFAULT_CATALOGUE, BigValue(10))  # midpoint 5: one step, rate 1/1.05
     rate = BigValue(20) / 21
     assert result == ExchangeResult(gained=BigValue(10) * rate, rate=rate)
     assert (state.energy, state.sold_energy) == (BigValue(90), BigValue(10))
@@ -74,18 +78,20 @@ def test_sell_prices_at_the_midpoint() -> None:
 
 def test_sell_everything_and_tiny_gains_are_kept() -> None:
     state = make_state(energy=BigValue("0.004"))
-    result = sell_energy(state, BigValue("0.004"))
+    result = sell_energy(state, DEFAULT_CATALOGUE, BigValue("0.004"))
     assert (result.gained, state.energy) == (BigValue("0.004"), BigValue(0))
 
 
 def test_sale_rate_has_a_floor() -> None:
     state = make_state(energy=BigValue(10), sold_energy=BigValue("1e100000000"))
-    assert sell_energy(state, BigValue(10)) == ExchangeResult(BigValue("1e-6"), BigValue("1e-7"))
+    assert sell_energy(state, DEFAULT_CATALOGUE, BigValue(10)) == ExchangeResult(
+        BigValue("1e-6"), BigValue("1e-7")
+    )
 
 
 def test_sales_beyond_the_float_range() -> None:
     state = make_state(energy=BigValue("1e5000"), rebirth_count=3_000)
-    result = sell_energy(state, BigValue("1e5000"))
+    result = sell_energy(state, DEFAULT_CATALOGUE, BigValue("1e5000"))
     steps = growth_steps(BigValue("5e4999"))  # the midpoint
     assert steps == int((4999 + math.log10(5)) / math.log10(3))
     expected = 5000 + 3000 * math.log10(2) + math.log10(20 / (20 + steps))
@@ -96,9 +102,62 @@ def test_sales_beyond_the_float_range() -> None:
 @pytest.mark.parametrize("amount", ["0", "-5", "-1e30"])
 def test_sell_of_a_non_positive_amount_is_invalid(amount: str) -> None:
     state = make_state(energy=BigValue(100))
-    assert_rejected(state, lambda: sell_energy(state, BigValue(amount)), InvalidAmount)
+    assert_rejected(state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue(amount)), InvalidAmount)
 
 
 def test_sell_of_more_than_the_energy() -> None:
     state = make_state(energy=BigValue(100))
-    assert_rejected(state, lambda: sell_energy(state, BigValue("100.001")), NotEnoughEnergy)
+    assert_rejected(
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+    )
+
+
+# The original client sells a share of its own estimate, up to ~1 s of production ahead of the server (review F1)
+def producing(energy: str, paused: bool = False) -> PlayerState:
+    """A player with a solar panel (2.6/s) and an onshore turbine (54/s), both built: 56.6 energy/s."""
+    generators = [built("g1", 1), built("g2", 4, x_position=1)]
+    for generator in generators:
+        generator.running = not paused
+    return make_state(energy=BigValue(energy), generators=generators)
+
+
+def test_the_slack_is_two_seconds_of_current_production() -> None:
+    state = producing("100")
+    assert SALE_SLACK_SECONDS == 2
+    assert production_per_second(state, DEFAULT_CATALOGUE) == BigValue("56.6")
+
+
+@pytest.mark.parametrize("excess", ["0.001", "56.6", "113.2"])
+def test_an_amount_within_the_slack_sells_all_the_energy(excess: str) -> None:
+    state = producing("100")
+    result = sell_energy(state, DEFAULT_CATALOGUE, BigValue(100) + BigValue(excess))
+    rate = BigValue(20) / 23  # priced at the midpoint of what is sold: 50, three steps
+    assert result == ExchangeResult(gained=BigValue(100) * rate, rate=rate)
+    assert (state.energy, state.sold_energy) == (BigValue(0), BigValue(100))
+    assert state.money == BigValue(10) + result.gained
+
+
+def test_an_amount_beyond_the_slack_is_not_enough_energy() -> None:
+    state = producing("100")  # 100 + 2 × 56.6 = 213.2 at most
+    assert_rejected(
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("213.201")), NotEnoughEnergy
+    )
+
+
+def test_without_production_there_is_no_slack() -> None:
+    state = producing("100", paused=True)
+    assert_rejected(
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+    )
+
+
+def test_generators_still_building_give_no_slack() -> None:
+    state = make_state(energy=BigValue(100), generators=[built("g1", 4, build_end=T0 + 5, build_total=13)])
+    assert_rejected(
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+    )
+
+
+def test_the_slack_never_sells_energy_the_player_does_not_have() -> None:
+    state = producing("0")
+    assert_rejected(state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue(1)), NotEnoughEnergy)

@@ -44,7 +44,8 @@ def _rate_fields(rate: BigValue) -> dict[str, float | int]:
 async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> Response:
     check_same_user(player, body.user_id)
     amount = BigValue.from_wire(body.amount_data, body.amount_high)
-    result = await game.act(player, lambda state: exchange.sell_energy(state, amount))
+    catalogue = game.catalogue.current
+    result = await game.act(player, lambda state: exchange.sell_energy(state, catalogue, amount))
     state = player.state
     return respond(
         {
@@ -52,7 +53,7 @@ async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> Res
             **wire("money", state.money),
             **wire("gained", result.gained),
             **_rate_fields(result.rate),
-            "user": user_view(player, game.catalogue.current),
+            "user": user_view(player, catalogue),
         }
     )
 

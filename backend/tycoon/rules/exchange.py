@@ -13,11 +13,16 @@ from typing import Final
 
 from tycoon.errors import InvalidAmount, NotEnoughEnergy
 from tycoon.kit.bignum import ONE, ZERO, BigValue, power
+from tycoon.rules.catalogue import Catalogue
+from tycoon.rules.simulation import production_per_second
 from tycoon.rules.state import PlayerState
 
 MIN_RATE: Final = BigValue("0.0001")  # GET /change/rate
 MIN_SALE_RATE: Final = BigValue("1e-7")  # a sale's average rate
 MAX_FLOAT_RATE: Final = 1.7e308
+# The original client asks for a share of its own estimate of the energy, which runs up to about a second of
+# production ahead of ours (its first tick credits 0.5 s, and it counts time the server already counted).
+SALE_SLACK_SECONDS: Final = 2
 _LOG10_3: Final = math.log10(3)
 
 
@@ -49,11 +54,21 @@ def current_rate(state: PlayerState) -> BigValue:
     return _rate(state, growth_steps(state.sold_energy)).clamp_min(MIN_RATE)
 
 
-def sell_energy(state: PlayerState, amount: BigValue) -> ExchangeResult:
+def sellable(state: PlayerState, catalogue: Catalogue, amount: BigValue) -> BigValue:
+    """The energy a request for `amount` sells: the amount, or all the energy when the amount exceeds it by
+    at most SALE_SLACK_SECONDS of current production (never more than the player has)."""
     if amount <= ZERO:
         raise InvalidAmount()
-    if amount > state.energy:
+    if amount <= state.energy:
+        return amount
+    slack = production_per_second(state, catalogue) * SALE_SLACK_SECONDS
+    if state.energy.is_zero() or amount - state.energy > slack:
         raise NotEnoughEnergy()
+    return state.energy
+
+
+def sell_energy(state: PlayerState, catalogue: Catalogue, requested: BigValue) -> ExchangeResult:
+    amount = sellable(state, catalogue, requested)
     midpoint = state.sold_energy + amount / 2
     rate = _rate(state, growth_steps(midpoint)).clamp_min(MIN_SALE_RATE)
     gained = amount * rate
