@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 
-from tests.api.conftest import user_of
+from tests.api.conftest import app_of, user_of
 from tests.conftest import Api
+from tycoon.inquiries import repository
+from tycoon.inquiries.repository import InquiryRecord
 
 
 async def create(api: Api, kind: str = "bug", content: str = "my turbine vanished") -> dict[str, object]:
@@ -31,6 +34,24 @@ async def test_create_inquiry(api: Api, kind: str) -> None:
 async def test_create_inquiry_with_a_bad_type_is_400(api: Api) -> None:
     response = await api.post("/inquiries", {"type": "complaint", "content": "x"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "content", ["", " ", "y" * 6000, "y" * 200_000], ids=["empty", "blank", "6000", "200000"]
+)
+async def test_content_of_any_length_is_kept_whole(api: Api, content: str) -> None:
+    inquiry = await create(api, "other", content)
+    assert inquiry["content"] == content
+
+
+async def test_a_bad_type_with_empty_content_is_400(api: Api) -> None:
+    response = await api.post("/inquiries", {"type": "bad", "content": ""})
+    assert (response.status_code, response.json()) == (400, {"detail": "Invalid inquiry type"})
+
+
+async def test_content_with_a_nul_character_is_422(api: Api) -> None:
+    response = await api.post("/inquiries", {"type": "bug", "content": "a\u0000b"})
+    assert response.status_code == 422
 
 
 async def test_create_inquiry_without_content_is_4xx(api: Api) -> None:
@@ -66,6 +87,23 @@ async def test_admin_lists_inquiries_newest_first(api: Api, admin: Api) -> None:
     assert response.status_code == 200, response.text
     mine = [row["inquiry_id"] for row in response.json() if row["user_id"] == api.user["user_id"]]
     assert mine == [second["inquiry_id"], first["inquiry_id"]]
+
+
+async def test_admin_lists_every_pending_inquiry(api: Api, admin: Api) -> None:
+    """No page size, as the original (the admin page shows all; a former default gave 200); `limit` is ignored."""
+    app = app_of(api)
+    for _ in range(250):
+        await repository.add(app.state.engine, record_of(api, content="many"))
+    for query in ("", "?limit=1", "?limit=0", "?limit=abc"):
+        response = await admin.get(f"/inquiries{query}")
+        assert response.status_code == 200, response.text
+        assert sum(row["user_id"] == api.user["user_id"] for row in response.json()) == 250
+
+
+def record_of(api: Api, content: str) -> InquiryRecord:
+    return InquiryRecord(
+        str(uuid.uuid4()), api.user["user_id"], api.user["username"], "bug", content, int(time.time() * 1000)
+    )
 
 
 @pytest.mark.parametrize(

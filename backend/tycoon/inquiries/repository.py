@@ -37,10 +37,10 @@ async def add(engine: AsyncEngine, record: InquiryRecord) -> None:
         await conn.execute(insert(Inquiry).values(values))
 
 
-async def newest_first(engine: AsyncEngine, limit: int) -> list[InquiryRecord]:
+async def newest_first(engine: AsyncEngine) -> list[InquiryRecord]:
     """One query with the authors' names (the original made one per inquiry)."""
     async with engine.connect() as conn:
-        rows = await conn.execute(_SELECT.order_by(Inquiry.created_at_ms.desc()).limit(limit))
+        rows = await conn.execute(_SELECT.order_by(Inquiry.created_at_ms.desc()))
     return [InquiryRecord(*row) for row in rows]
 
 
