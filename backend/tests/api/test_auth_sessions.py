@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -94,9 +95,28 @@ async def test_refresh_without_a_token_is_401(app: FastAPI) -> None:
     assert response.status_code == 401
 
 
-async def test_an_access_token_cannot_refresh(api: Api, http: httpx.AsyncClient) -> None:
-    response = await http.post("/refresh/access", headers=bearer(str(api.token)))
-    assert response.status_code in (401, 403)
+@pytest.mark.parametrize("path", ["/refresh/access", "/refresh/refresh"])
+async def test_an_access_token_cannot_refresh_403_as_the_original(
+    api: Api, http: httpx.AsyncClient, path: str
+) -> None:
+    response = await http.post(path, headers=bearer(str(api.token)))
+    assert (response.status_code, response.json()) == (403, {"detail": "Invalid token type"})
+
+
+async def test_an_access_token_in_the_refresh_cookie_is_403(api: Api, http: httpx.AsyncClient) -> None:
+    response = await http.post("/refresh/access", headers={"Cookie": f"{REFRESH_COOKIE}={api.token}"})
+    assert (response.status_code, response.json()) == (403, {"detail": "Invalid token type"})
+
+
+async def test_a_token_of_no_live_session_cannot_refresh_401(api: Api, http: httpx.AsyncClient) -> None:
+    tokens = await signed_up(api)
+    await http.post("/logout", headers=bearer(tokens["refresh_token"]))
+    for token in (tokens["access_token"], tokens["refresh_token"], "no-such-token"):
+        response = await http.post("/refresh/access", headers=bearer(token))
+        assert (response.status_code, response.json()) == (
+            401,
+            {"detail": "Refresh token revoked or invalid"},
+        )
 
 
 async def test_a_refresh_token_is_not_an_access_token(api: Api, http: httpx.AsyncClient) -> None:

@@ -11,7 +11,7 @@ from tycoon.auth import cookies, service, sessions, throttle
 from tycoon.auth.deps import CurrentPlayer, GameDep, authorization_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
-from tycoon.errors import RefreshTokenInvalid
+from tycoon.errors import GameError, RefreshTokenInvalid, WrongTokenType
 from tycoon.game.schemas import MessageOut, UserOut, user_view
 from tycoon.game.service import Game, Player
 from tycoon.redis import Redis, RedisDep
@@ -121,10 +121,19 @@ async def _refresh_session(request: Request, redis: RedisDep, body: RefreshIn | 
     refresh cookie, which may belong to another session of the same browser."""
     explicit = (body.refresh_token if body else None) or authorization_token(request)
     token = explicit or request.cookies.get(cookies.REFRESH_COOKIE)
-    session = await sessions.find_by_refresh(redis, _config(request), token) if token else None
-    if session is None:
+    if not token:
         raise RefreshTokenInvalid()
+    config = _config(request)
+    session = await sessions.find_by_refresh(redis, config, token)
+    if session is None:
+        raise await _not_refreshing(redis, config, token)
     return session
+
+
+async def _not_refreshing(redis: Redis, config: SessionConfig, token: str) -> GameError:
+    """A live access token is the original's 403 (looked up on this failure path only); anything else 401."""
+    is_access = await sessions.is_access_token(redis, sessions.token_hash(config.secret, token))
+    return WrongTokenType() if is_access else RefreshTokenInvalid()
 
 
 RefreshSession = Annotated[Session, Depends(_refresh_session)]

@@ -67,6 +67,11 @@ async def is_refresh_token(redis: Redis, digest: str) -> bool:
     return bool(await redis.exists(keys.refresh(digest)))
 
 
+async def is_access_token(redis: Redis, digest: str) -> bool:
+    """Whether a token's hash is that of a live access token."""
+    return bool(await redis.exists(keys.session(digest)))
+
+
 async def find_by_access(redis: Redis, config: SessionConfig, access_token: str) -> Session | None:
     access = token_hash(config.secret, access_token)
     found = await _stored(redis, keys.session(access))
