@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
@@ -23,6 +24,7 @@ from tests.api.conftest import (
     value,
 )
 from tests.conftest import Api, grant, rewind
+from tycoon.kit.bignum import BigValue
 
 G_FIELDS = {
     "generator_id",
@@ -223,6 +225,12 @@ async def test_build_speed_reduction_is_capped_at_ninety_percent(api: Api, app: 
 
 
 # skipping a build
+def skip_price(cost: int, remaining_seconds: int, build_seconds: int) -> Decimal:
+    """§4.3: C × (r / D) × 0.1, as the wire shows it (six digits, truncated); 1 only if that shows as 0."""
+    data, high = BigValue(Decimal(cost) * remaining_seconds / build_seconds / 10).to_wire()
+    return Decimal(data).scaleb(high - 3) if data else Decimal(1)
+
+
 async def test_skip_costs_ten_percent_of_the_remaining_share(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="2e4")
     generator = await place(api, ONSHORE)  # 12 000, 13 s
@@ -230,16 +238,35 @@ async def test_skip_costs_ten_percent_of_the_remaining_share(api: Api, app: Fast
     response = await api.post(f"/progress/{generator['generator_id']}/build/skip")
     assert response.status_code == 200, response.text
     body = response.json()
-    assert float(value(body, "skip_cost")) == pytest.approx(600, rel=0.1)  # 10 % × 6.5/13 × 12 000
-    assert body["remaining_seconds"] == pytest.approx(6.5, abs=1)
+    assert body["remaining_seconds"] in (6, 7)  # 6.5 s left, in the original's whole seconds
+    assert value(body, "skip_cost") == skip_price(12_000, body["remaining_seconds"], 13)
+
+
+async def test_skip_right_after_placing_costs_ten_percent_of_the_cost(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="2e3")
+    generator = await place(api, WIND)  # 1 000, 6 s
+    body = (await api.post(f"/progress/{generator['generator_id']}/build/skip")).json()
+    # 6, or 5 when a second began between placing and skipping (the original's clock too)
+    assert body["remaining_seconds"] in (5, 6)
+    assert value(body, "skip_cost") == skip_price(1000, body["remaining_seconds"], 6)
+    assert body["remaining_seconds"] == 5 or value(body, "skip_cost") == 100
+
+
+async def test_a_skip_below_one_money_is_not_raised_to_one(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="5")
+    generator = await place(api)  # plant cell: 10, 3 s
+    await rewind(app, api.user["user_id"], 1)
+    body = (await api.post(f"/progress/{generator['generator_id']}/build/skip")).json()
+    assert body["remaining_seconds"] in (1, 2)
+    assert value(body, "skip_cost") == skip_price(10, body["remaining_seconds"], 3) < 1  # 0.333 or 0.666
+    assert value(body["user"], "money") == 5 - value(body, "skip_cost")
 
 
 async def test_skip_charges_the_skip_cost_and_finishes_the_build(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="2e4")
     generator = await place(api, ONSHORE)
     body = (await api.post(f"/progress/{generator['generator_id']}/build/skip")).json()
-    expected = 20010 - 12000 - value(body, "skip_cost")
-    assert float(value(body["user"], "money")) == pytest.approx(float(expected), abs=0.1)
+    assert value(body["user"], "money") == 20010 - 12000 - value(body, "skip_cost")  # the price shown
     assert body["generator"]["isdeveloping"] is False
     assert body["generator"]["running"] is True
     assert (await generator_of(api, generator["generator_id"]))["isdeveloping"] is False

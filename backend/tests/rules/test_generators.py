@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from decimal import Decimal
 
@@ -152,10 +153,46 @@ def test_skip_of_a_rebuild_after_an_explosion_costs_the_same_way() -> None:
     assert generator.heat == 0
 
 
-def test_skip_costs_at_least_one() -> None:
-    state = make_state(generators=[built(type_index=0, build_end=T0 + 1e-9, build_total=3)])
-    result = skip_build(state, DEFAULT_CATALOGUE, "g1", T0)
-    assert (result.cost, result.remaining_seconds) == (BigValue(1), 1)  # whole seconds, rounded up
+def test_skip_is_priced_from_whole_seconds_as_the_original_clock() -> None:
+    # ends at 1002.7, now 1000.5: the original's trunc(end) − int(now) = 2 s of a 3 s build
+    state = make_state(generators=[built(type_index=0, build_end=T0 + 2.7, build_total=3)])
+    result = skip_build(state, DEFAULT_CATALOGUE, "g1", T0 + 0.5)
+    assert result == SkipResult(cost=BigValue("0.666"), remaining_seconds=2)  # 10 × 2/3 × 0.1, as shown
+    assert state.money == BigValue("9.334")
+
+
+@pytest.mark.parametrize(
+    ("end", "now", "seconds", "cost"),
+    [(1.1, 0.9, 1, "92.307"), (2.0, 0.0, 2, "184.615"), (2.99, 0.01, 2, "184.615")],
+)  # 12 000 × r/13 × 0.1 as the wire shows it
+def test_remaining_seconds_are_the_build_end_minus_now_in_whole_seconds(
+    end: float, now: float, seconds: int, cost: str
+) -> None:
+    state = rich(generators=[built(type_index=4, build_end=T0 + end, build_total=13)])
+    result = skip_build(state, DEFAULT_CATALOGUE, "g1", T0 + now)
+    assert result == SkipResult(cost=BigValue(cost), remaining_seconds=seconds)
+
+
+def test_skip_price_is_what_the_wire_shows() -> None:
+    state = rich(generators=[built(type_index=4, build_end=T0 + 12, build_total=13)])
+    cost = skip_build(state, DEFAULT_CATALOGUE, "g1", T0).cost
+    assert cost is not None
+    assert (cost, cost.to_wire()) == (BigValue("1107.69"), (110769, 1))  # 12 000 × 12/13 × 0.1 = 1107.69…
+
+
+def test_a_build_due_by_whole_seconds_is_completed_free() -> None:
+    state = make_state(generators=[built(type_index=1, build_end=T0 + 0.9, build_total=4)])
+    assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0 + 0.2) == SkipResult(cost=None, remaining_seconds=0)
+    assert (state.generators[0].build_end, state.money) == (None, BigValue(10))
+
+
+def test_skip_costs_one_only_when_the_price_shows_as_zero() -> None:
+    cheap = dataclasses.replace(DEFAULT_CATALOGUE.types[0], cost=BigValue("0.02"))  # × 1/3 × 0.1 < 0.001
+    catalogue = DEFAULT_CATALOGUE.with_type(cheap)
+    state = make_state(generators=[built(type_index=0, build_end=T0 + 1, build_total=3)])
+    assert skip_build(state, catalogue, "g1", T0).cost == BigValue(1)
+    state = make_state(generators=[built(type_index=0, build_end=T0 + 1, build_total=3)])
+    assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0).cost == BigValue("0.333")  # below 1: kept
 
 
 def test_skip_of_a_built_generator_is_free_and_changes_nothing() -> None:

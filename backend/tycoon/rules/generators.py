@@ -29,13 +29,13 @@ from tycoon.rules.upgrades import check_amount, generator_upgrade_cost, spec_for
 BASE_GENERATOR_SLOTS: Final = 10
 DEMOLISH_FEE: Final = Decimal("0.5")  # of the install cost
 SKIP_PRICE: Final = Decimal("0.1")  # of the install cost, for a whole build
-MIN_SKIP_COST: Final = BigValue(1)  # the original charged 1 when the price came out as nothing
+MIN_SKIP_COST: Final = BigValue(1)  # the original charged 1 when the price came out as 0 on the wire
 
 
 @dataclass(frozen=True, slots=True)
 class SkipResult:
     cost: BigValue | None  # None: nothing was charged
-    remaining_seconds: int  # whole seconds, rounded up, as the original's integer timestamps gave
+    remaining_seconds: int  # the build's end in whole seconds minus now in whole seconds, as the original
 
 
 def max_generators(state: PlayerState) -> int:
@@ -104,8 +104,8 @@ def skip_build(state: PlayerState, catalogue: Catalogue, generator_id: str, now:
     generator = owned_generator(state, generator_id)
     if generator.build_end is None:
         return SkipResult(cost=None, remaining_seconds=0)
-    remaining = generator.build_end - now
-    if remaining <= 0:
+    remaining = whole_seconds_left(generator.build_end, now)
+    if remaining <= 0:  # due by the original's whole-second clock: free
         complete_build(generator, 0.0 if generator.exploded else generator.heat)
         return SkipResult(cost=None, remaining_seconds=0)
     cost = skip_cost(generator_type_of(catalogue, generator), generator, remaining)
@@ -113,12 +113,22 @@ def skip_build(state: PlayerState, catalogue: Catalogue, generator_id: str, now:
         raise NotEnoughMoneyToSkip()
     state.money = state.money - cost
     complete_build(generator, 0.0 if generator.exploded else generator.heat)
-    return SkipResult(cost=cost, remaining_seconds=math.ceil(remaining))
+    return SkipResult(cost=cost, remaining_seconds=remaining)
 
 
-def skip_cost(gtype: GeneratorType, generator: GeneratorState, remaining: float) -> BigValue:
-    share = min(1.0, remaining / generator.build_total) if generator.build_total > 0 else 1.0
-    return (gtype.cost * share * SKIP_PRICE).clamp_min(MIN_SKIP_COST)
+def whole_seconds_left(build_end: float, now: float) -> int:
+    # The original stored a build's end as trunc(start + D) and read its clock as int(time.time()).
+    return math.trunc(build_end) - math.trunc(now)
+
+
+def skip_cost(gtype: GeneratorType, generator: GeneratorState, remaining_seconds: int) -> BigValue:
+    """C × min(1, r / D) × 0.1 as the wire shows it (six digits, truncated), so the player pays the price
+    shown; 1 when that shows as 0 (below 0.001), as the original."""
+    whole = gtype.cost * SKIP_PRICE
+    if remaining_seconds < generator.build_total:
+        whole = whole * remaining_seconds / generator.build_total
+    shown = BigValue.from_wire(*whole.to_wire())
+    return MIN_SKIP_COST if shown.is_zero() else shown
 
 
 def set_running(state: PlayerState, generator_id: str, running: bool) -> None:
