@@ -1,5 +1,6 @@
 """RateLimitMiddleware as a unit: what it answers for the outcomes of its Redis script (stubbed here; the real
-limits across processes are tested in tests/system/test_rate_limits.py)."""
+limits across processes are tested in tests/system/test_rate_limits.py), which requests it charges, and the
+pieces it is made of (the RateLimit header fields, the address a limit counts, the routes without a session)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
+from fastapi import APIRouter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from tycoon.ratelimit.limits import Limits
-from tycoon.ratelimit.middleware import RateLimitMiddleware
+from tests.conftest import make_settings
+from tycoon.app import create_app
+from tycoon.auth.cookies import ACCESS_COOKIE
+from tycoon.errors import QuotaPolicy, TooManyRequests
+from tycoon.ratelimit.limits import Limits, address_key, quota_policy
+from tycoon.ratelimit.middleware import RateLimitMiddleware, public_paths, refusal_headers
 
 
 class _StubRedis:
@@ -28,8 +35,9 @@ def _client(script: Callable[..., Awaitable[Any]]) -> httpx.AsyncClient:
     async def ok(_: object) -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    app = Starlette(routes=[Route("/", ok)])
+    app = Starlette(routes=[Route("/", ok), Route("/progress", ok)])
     app.state.redis = _StubRedis(script)
+    app.state.public_paths = frozenset({"/"})
     app.add_middleware(RateLimitMiddleware, limits=Limits(10, 30, 100))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
@@ -42,7 +50,11 @@ async def test_a_refusal_is_a_429_with_retry_headers() -> None:
         response = await client.get("/")
     assert response.status_code == 429
     assert response.headers["retry-after"] == "2"
+    assert response.headers["ratelimit-policy"] == '"ip";q=100;w=1'
+    assert response.headers["ratelimit"] == '"ip";r=0;t=2'
     assert response.headers["ratelimit-limit"] == "100"
+    assert response.headers["ratelimit-remaining"] == "0"
+    assert response.headers["ratelimit-reset"] == "2"
 
 
 async def test_when_redis_fails_the_request_goes_on_instead_of_a_500() -> None:
@@ -52,3 +64,80 @@ async def test_when_redis_fails_the_request_goes_on_instead_of_a_500() -> None:
     async with _client(broken) as client:
         response = await client.get("/")
     assert response.status_code == 200
+
+
+class _Counting:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, **_: Any) -> list[Any]:
+        self.calls += 1
+        return [0, ""]
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [{"Authorization": "Bearer made-up"}, {"Cookie": f"{ACCESS_COOKIE}=made-up"}],
+    ids=["header", "cookie"],
+)
+async def test_credentials_do_not_skip_the_address_limit_on_a_route_without_a_session(
+    credentials: dict[str, str],
+) -> None:
+    script = _Counting()
+    async with _client(script) as client:
+        await client.get("/", headers=credentials)
+    assert script.calls == 1
+
+
+async def test_a_route_with_a_session_is_left_to_the_session_script() -> None:
+    script = _Counting()
+    async with _client(script) as client:
+        with_credentials = await client.get("/progress", headers={"Authorization": "Bearer x"})
+        without = await client.get("/progress")
+    assert with_credentials.status_code == without.status_code == 200
+    assert script.calls == 1  # only the request without credentials
+
+
+@pytest.mark.parametrize(
+    ("rate", "burst", "quota", "window"),
+    [(10, 30, 30, 3), (100, 100, 100, 1), (3, 10, 10, 4), (0.5, 1, 1, 2)],
+)
+def test_a_token_bucket_is_described_as_its_burst_per_refill_time(
+    rate: float, burst: int, quota: int, window: int
+) -> None:
+    assert quota_policy("player", rate, burst) == QuotaPolicy("player", quota, window)
+
+
+def test_a_throttle_without_a_policy_says_only_when_to_retry() -> None:
+    assert refusal_headers(TooManyRequests(retry_after=0.2)) == {"Retry-After": "1"}
+
+
+@pytest.mark.parametrize(
+    ("ip", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64(ip: str, key: str) -> None:
+    assert address_key(ip) == key
+
+
+def test_the_public_paths_are_the_routes_without_a_session() -> None:
+    public = create_app(make_settings()).state.public_paths
+    assert {"/generator_types", "/signup", "/login", "/refresh/access", "/logout", "/", "/metrics"} <= public
+    assert not {"/progress", "/rank", "/ranks", "/change/rate", "/delete_account"} & public
+
+
+def test_a_route_without_a_session_must_have_a_fixed_path() -> None:
+    router = APIRouter()
+
+    @router.get("/catalogue/{index}")
+    async def lookup(index: int) -> int:
+        return index
+
+    with pytest.raises(ValueError, match="fixed path"):
+        public_paths(router.routes)

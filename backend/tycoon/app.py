@@ -49,7 +49,7 @@ from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
 from tycoon.ratelimit.limits import Limits
-from tycoon.ratelimit.middleware import RateLimitMiddleware, refusal_headers
+from tycoon.ratelimit.middleware import RATELIMIT_HEADERS, RateLimitMiddleware, public_paths, refusal_headers
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
 from tycoon.special.endpoints import router as special_router
@@ -126,6 +126,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_root(app)
     _add_error_handlers(app)
     _add_middleware(app, settings)
+    # the included routers' routes too: FastAPI keeps them behind a wrapper of its own in app.routes
+    app.state.public_paths = public_paths(
+        [*(route for router in ROUTERS for route in router.routes), *app.routes]
+    )
     return app
 
 
@@ -159,7 +163,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["x-csrf-token", "x-request-id", "retry-after"],
+        expose_headers=["x-csrf-token", "x-request-id", "retry-after", *RATELIMIT_HEADERS],
     )
 
 
@@ -177,11 +181,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GameError)
     async def game_error(request: Request, error: GameError) -> JSONResponse:
         headers = {}
-        if isinstance(error, RateLimited):
-            RATE_LIMITED.labels(scope=error.scope).inc()
+        if isinstance(error, TooManyRequests):
             headers = refusal_headers(error)
-        elif isinstance(error, TooManyRequests):
-            headers["Retry-After"] = str(max(1, round(error.retry_after + 0.499)))
+            if isinstance(error, RateLimited):
+                RATE_LIMITED.labels(scope=error.scope).inc()
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RedisError)

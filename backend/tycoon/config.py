@@ -62,11 +62,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=262_144, ge=1)
     body_timeout_seconds: float = Field(default=10.0, gt=0)
 
-    # rate limits (per second unless named otherwise)
-    rate_limit_player_per_second: float = 10.0
-    rate_limit_player_burst: int = 30
-    rate_limit_ip_per_second: float = 100.0
-    login_ip_limit_per_minute: int = 100
+    # rate limits (per second unless named otherwise; a rate of 0 turns that limit off)
+    rate_limit_player_per_second: float = Field(default=10.0, ge=0)
+    rate_limit_player_burst: int = Field(default=30, ge=1)
+    rate_limit_ip_per_second: float = Field(default=100.0, ge=0)
+    login_ip_limit_per_minute: int = Field(default=100, ge=1)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
 
     # observability

@@ -6,6 +6,7 @@ Messages are the original server's where it had one (clients match on some of th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 
@@ -213,13 +214,25 @@ class ServerBusy(GameError):
     detail = "Server busy, retry shortly"
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaPolicy:
+    """A limit as the RateLimit header fields name it: at most `quota` requests in `window` seconds."""
+
+    name: str
+    quota: int
+    window: int
+
+
 class TooManyRequests(GameError):
     status = 429
     detail = "Too many requests"
 
-    def __init__(self, detail: str | None = None, retry_after: float = 1.0) -> None:
+    def __init__(
+        self, detail: str | None = None, retry_after: float = 1.0, policy: QuotaPolicy | None = None
+    ) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+        self.policy = policy
 
 
 class RateLimited(TooManyRequests):
@@ -227,7 +240,6 @@ class RateLimited(TooManyRequests):
 
     detail = "Too many requests, slow down"
 
-    def __init__(self, scope: str, limit: int, retry_after: float) -> None:
-        super().__init__(retry_after=retry_after)
-        self.scope = scope
-        self.limit = limit
+    def __init__(self, policy: QuotaPolicy, retry_after: float) -> None:
+        super().__init__(retry_after=retry_after, policy=policy)
+        self.scope = policy.name

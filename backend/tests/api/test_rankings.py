@@ -115,6 +115,13 @@ async def test_ranks_unknown_criteria_is_money(api: Api) -> None:
     assert (await ranks(api, criteria="charisma", limit=1))["criteria"] == "money"
 
 
+async def test_ranks_far_past_the_last_player_is_an_empty_page(api: Api) -> None:
+    body = await ranks(api, offset=10**12)
+    assert body["offset"] == 10**12
+    assert body["ranks"] == []
+    assert body["total"] >= 1
+
+
 @pytest.mark.parametrize(
     "params", [{"limit": 101}, {"limit": 0}, {"limit": -1}, {"offset": -1}, {"limit": "x"}]
 )

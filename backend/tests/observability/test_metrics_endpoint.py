@@ -4,6 +4,7 @@ gunicorn workers in test_gunicorn_metrics.py)."""
 from __future__ import annotations
 
 import httpx
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
@@ -172,7 +173,10 @@ async def test_a_token_protects_the_scrape(settings: Settings) -> None:
 async def test_the_token_setting_protects_the_game_servers_scrape() -> None:
     app = create_app(make_settings(metrics_token="from-the-environment"))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with (
+        LifespanManager(app),  # /metrics is rate-limited per address, in Redis
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
         assert (await client.get("/metrics")).status_code == 401
         right = await client.get("/metrics", headers={"Authorization": "Bearer from-the-environment"})
         assert right.status_code == 200

@@ -59,7 +59,10 @@ def test_a_refusal_says_when_to_retry(limited_servers: tuple[str, str]) -> None:
     ]
     refused = next(r for r in responses if r.status_code == 429)
     assert refused.json() == {"detail": "Too many requests, slow down"}
-    assert int(refused.headers["retry-after"]) >= 1
+    seconds = refused.headers["retry-after"]
+    assert int(seconds) >= 1
+    assert refused.headers["ratelimit-policy"] == '"player";q=6;w=3'  # burst 6, refilled at 2/s
+    assert refused.headers["ratelimit"] == f'"player";r=0;t={seconds}'
     assert refused.headers["ratelimit-limit"] == "6"
     assert refused.headers["ratelimit-remaining"] == "0"
 
@@ -73,6 +76,24 @@ def test_requests_without_credentials_are_limited_per_ip(limited_servers: tuple[
     assert 429 in statuses
     other_client = httpx.get(f"{limited_servers[0]}/generator_types", headers=_client(4))
     assert other_client.status_code == 200
+
+
+def test_made_up_credentials_do_not_lift_the_address_limit(limited_servers: tuple[str, str]) -> None:
+    """A route that opens no session never checks a token, so the address limit must hold there too."""
+    headers = {"Authorization": "Bearer made-up", **_client(5)}
+    statuses = [
+        httpx.get(f"{limited_servers[i % 2]}/generator_types", headers=headers).status_code for i in range(30)
+    ]
+    assert 429 in statuses
+
+
+def test_a_request_with_a_session_is_charged_once(limited_servers: tuple[str, str]) -> None:
+    """The session script charges the address limit for /rank (its session dependency is not the usual one);
+    the middleware must not charge it again: five at once pass an address limit of 5."""
+    token = _signup(limited_servers[0], 6)
+    headers = {"Authorization": f"Bearer {token}", **_client(7)}
+    statuses = [httpx.get(f"{limited_servers[i % 2]}/rank", headers=headers).status_code for i in range(5)]
+    assert statuses == [200] * 5
 
 
 def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(test_environment: dict[str, str]) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.auth.csrf import cookies_may_authenticate
@@ -16,6 +18,8 @@ from tycoon.game.service import Game, Player
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
 from tycoon.rules.state import PlayerState
+
+Dependency = TypeVar("Dependency", bound=Callable[..., Awaitable[object]])
 
 
 async def get_game(request: Request) -> Game:  # async: FastAPI runs sync dependencies in a thread
@@ -102,6 +106,22 @@ async def settle(request: Request, caller: Caller) -> Player:
 
 async def current_player(request: Request) -> Player:
     return await settle(request, await authenticate(request))
+
+
+# The dependencies that open a session, and with it charge the rate limits (ratelimit/public.py limits the other
+# routes by address): a route that calls `authenticate` must do it through one of them.
+SESSION_DEPENDENCIES: set[Callable[..., Awaitable[object]]] = {current_caller, current_player}
+
+
+def loads_session(dependency: Dependency) -> Dependency:
+    """Mark a dependency that calls `authenticate`."""
+    SESSION_DEPENDENCIES.add(dependency)
+    return dependency
+
+
+def opens_session(dependant: Dependant) -> bool:
+    """Whether a route (its dependant) calls `authenticate` through one of the session dependencies."""
+    return dependant.call in SESSION_DEPENDENCIES or any(opens_session(sub) for sub in dependant.dependencies)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

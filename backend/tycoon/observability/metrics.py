@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
+import time
 from time import perf_counter
 
 import structlog
@@ -47,6 +48,7 @@ log = structlog.get_logger("tycoon.metrics")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 KNOWN_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DEPENDENCY_TIMEOUT_SECONDS = 1.0
+DEPENDENCY_CHECK_INTERVAL_SECONDS = 1.0
 
 # HTTP (names and labels as prometheus-fastapi-instrumentator's, so its dashboards apply)
 HTTP_REQUESTS = Counter(
@@ -189,8 +191,19 @@ async def _check_dependencies(state: State) -> None:
     engine: AsyncEngine | None = getattr(state, "engine", None)
     if redis is not None:
         DEPENDENCY_UP.labels("redis").set(await _refresh_background(redis))
-    if engine is not None:
+    if engine is not None and _postgres_check_due(state):
         DEPENDENCY_UP.labels("postgres").set(await check_postgres(engine, DEPENDENCY_TIMEOUT_SECONDS) == "ok")
+
+
+def _postgres_check_due(state: State) -> bool:
+    """At most once a second per process: /metrics is open when no METRICS_TOKEN is set, and a flood of it must
+    not become a flood of PostgreSQL queries (Prometheus scrapes every 15 s or so)."""
+    now = time.monotonic()
+    last: float = getattr(state, "postgres_checked_at", -DEPENDENCY_CHECK_INTERVAL_SECONDS)
+    if now - last < DEPENDENCY_CHECK_INTERVAL_SECONDS:
+        return False
+    state.postgres_checked_at = now
+    return True
 
 
 async def _refresh_background(redis: Redis) -> bool:

@@ -17,7 +17,7 @@ from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
 from tycoon.rankings.scores import RankEntry, rank_at, shown_key, zset_key
 from tycoon.rankings.service import entries_for
-from tycoon.ratelimit.limits import BUCKET_LUA, Limits
+from tycoon.ratelimit.limits import BUCKET_LUA, Limits, address_key
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
@@ -133,7 +133,7 @@ class RedisPlayerStore:
         self, script_keys: list[str], now_ms: int, client_ip: str, counted: bool = False
     ) -> list[str | int | None] | None:
         """`counted`: this request already took its rate-limit tokens (second run after an install)."""
-        args: list[str | int] = [now_ms, client_ip, "1" if counted else "0"]
+        args: list[str | int] = [now_ms, address_key(client_ip), "1" if counted else "0"]
         row: list[str | int | None] | None = await self._load(keys=script_keys, args=args)
         return row
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from tycoon.auth.deps import CurrentCaller, authenticate, settle
+from tycoon.auth.deps import Caller, CurrentCaller, authenticate, loads_session, settle
 from tycoon.game.schemas import respond
 from tycoon.rankings import service
 from tycoon.rankings.scores import Criteria, entries_shown, zset_key
 from tycoon.redis import RedisDep, get_redis
 
 router = APIRouter(tags=["rankings"])
+
+# Past every ranking (an offset beyond the players is an empty page, as in the original); keeps Redis's 64-bit
+# ZRANGE indexes in range whatever the query says.
+MAX_OFFSET = 2**53
 
 
 class BigScore(BaseModel):
@@ -54,10 +59,22 @@ def score_of(criteria: Criteria, shown: str) -> dict[str, int | str] | int:
     return int(shown)
 
 
-@router.get("/rank", response_model=RankOut, operation_id="my_rank")
-async def my_rank(request: Request, criteria: str | None = None) -> Response:
+@dataclass(frozen=True, slots=True)
+class RankedCaller:
+    criteria: Criteria
+    caller: Caller
+
+
+@loads_session
+async def ranked_caller(request: Request, criteria: str | None = None) -> RankedCaller:
     chosen = Criteria.parse(criteria)
     caller = await authenticate(request, rank_in=zset_key(chosen))  # the rank comes with the session
+    return RankedCaller(chosen, caller)
+
+
+@router.get("/rank", response_model=RankOut, operation_id="my_rank")
+async def my_rank(request: Request, ranked: Annotated[RankedCaller, Depends(ranked_caller)]) -> Response:
+    chosen, caller = ranked.criteria, ranked.caller
     ends_absence = caller.loaded.away_since_ms is not None
     player = await settle(request, caller)
     rank = caller.rank
@@ -79,11 +96,11 @@ async def ranks(
     caller: CurrentCaller,
     redis: RedisDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Annotated[int, Query(ge=0)] = 0,
     criteria: str | None = None,
 ) -> Response:
     chosen = Criteria.parse(criteria)
-    page = await service.page(redis, chosen, limit, offset)
+    page = await service.page(redis, chosen, limit, min(offset, MAX_OFFSET))
     rows = [
         {"username": row.username, "rank": row.rank, "score": score_of(chosen, row.shown)}
         for row in page.rows

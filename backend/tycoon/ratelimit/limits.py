@@ -7,10 +7,12 @@ credentials are checked by `RateLimitMiddleware`. A refusal is a 429 with Retry-
 
 from __future__ import annotations
 
+import ipaddress
+import math
 from dataclasses import dataclass
 
 from tycoon.config import Settings
-from tycoon.errors import RateLimited
+from tycoon.errors import QuotaPolicy, RateLimited
 
 # Lua: token bucket at KEYS-free key `key`: `rate` tokens per second up to `burst`. Returns 0 when a token was
 # taken, else the milliseconds until one is available. A rate of 0 means unlimited.
@@ -66,10 +68,31 @@ class Limits:
     def script_args(self, now_ms: int, ip: str, user_id: str | None) -> list[str | int | float]:
         player_key = f"rl:p:{user_id}" if user_id else ""
         return [
-            now_ms, f"rl:ip:{ip}", self.ip_per_second, self.ip_burst,
+            now_ms, f"rl:ip:{address_key(ip)}", self.ip_per_second, self.ip_burst,
             player_key, self.player_per_second, self.player_burst,
         ]  # fmt: skip
 
     def refusal(self, wait_ms: int, scope: str) -> RateLimited:
-        limit = self.ip_burst if scope == "ip" else self.player_burst
-        return RateLimited(scope, limit, wait_ms / 1000)
+        if scope == "ip":
+            return RateLimited(quota_policy(scope, self.ip_per_second, self.ip_burst), wait_ms / 1000)
+        return RateLimited(quota_policy(scope, self.player_per_second, self.player_burst), wait_ms / 1000)
+
+
+def address_key(ip: str) -> str:
+    """The address a per-address limit counts: an IPv6 client by its /64, the smallest network a provider
+    gives out (one host may hold all of it and pick a new address per request); an IPv4 client by itself."""
+    if ":" not in ip:
+        return ip
+    try:
+        address = ipaddress.IPv6Address(ip)
+    except ValueError:  # not an address (a test client's name): itself
+        return ip
+    if address.ipv4_mapped is not None:  # an IPv4 client on a dual-stack socket
+        return str(address.ipv4_mapped)
+    return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
+
+
+def quota_policy(name: str, rate: float, burst: int) -> QuotaPolicy:
+    """A token bucket as a quota per window: `burst` requests per the seconds the bucket takes to refill. A
+    client that keeps to it is never refused (the bucket would allow up to twice that in any such window)."""
+    return QuotaPolicy(name, burst, max(1, math.ceil(burst / rate)))

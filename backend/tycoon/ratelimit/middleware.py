@@ -1,34 +1,53 @@
-"""Per-IP limit for requests without credentials (sign-up, login, catalogue, …).
+"""Per-IP limit for requests the session script does not limit (sign-up, login, catalogue, …).
 
-Requests with credentials are limited inside the session-loading script instead (no extra round trip).
+Requests with credentials to a route that opens a session are limited inside the session-loading script instead
+(no extra round trip).
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Iterable
 
+from fastapi.routing import APIRoute
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import ACCESS_COOKIE
-from tycoon.errors import RateLimited
+from tycoon.auth.deps import opens_session
+from tycoon.errors import RateLimited, TooManyRequests
 from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
 from tycoon.ratelimit.limits import CHECK_LUA, Limits
 
-EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+EXEMPT_PATHS = frozenset({"/healthz"})  # liveness: a refusal there would get the process restarted
 _ACCESS_COOKIE = ACCESS_COOKIE.encode()
+# what a refusal tells a client about the limit (browsers on another origin may read them: app.py's CORS)
+RATELIMIT_HEADERS = (
+    "ratelimit-policy",
+    "ratelimit",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+)
 
 
 class RateLimitMiddleware:
+    """The per-address limit for every request the session script does not limit: those without credentials,
+    and those with credentials to a route that opens no session (`public_paths`: the catalogue, sign-up, login,
+    refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
+    Unknown paths with credentials go on unlimited to their 404, which costs no more than this check."""
+
     def __init__(self, app: ASGIApp, limits: Limits) -> None:
         self.app = app
         self.limits = limits
         self._script: AsyncScript | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or _has_credentials(scope):
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or self._session_limits(scope):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -48,6 +67,32 @@ class RateLimitMiddleware:
             return
         await self.app(scope, receive, send)
 
+    @staticmethod
+    def _session_limits(scope: Scope) -> bool:
+        """Whether the session script will charge this request's limits."""
+        if not _has_credentials(scope):
+            return False
+        public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
+        return scope["path"] not in public
+
+
+def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
+    """The paths of the routes that open no session. Such a route must have a fixed path (the middleware looks
+    paths up, it does not match them): one with parameters is a mistake caught at start."""
+    paths = set()
+    for route in routes:
+        if isinstance(route, APIRoute) and opens_session(route.dependant):
+            continue
+        path: str | None = getattr(route, "path", None)  # None: FastAPI's wrapper of an included router
+        if path is None:
+            continue
+        if "{" in path:
+            raise ValueError(
+                f"{path}: a route without a session needs a fixed path for the per-address limit"
+            )
+        paths.add(path)
+    return frozenset(paths)
+
 
 def _has_credentials(scope: Scope) -> bool:
     for name, value in scope["headers"]:
@@ -56,15 +101,22 @@ def _has_credentials(scope: Scope) -> bool:
     return False
 
 
-def refusal_headers(error: RateLimited) -> dict[str, str]:
-    seconds = str(max(1, round(error.retry_after + 0.499)))
-    return {
-        "Retry-After": seconds,
-        "RateLimit-Limit": str(error.limit),
-        "RateLimit-Remaining": "0",
-        "RateLimit-Reset": seconds,
-        "RateLimit-Policy": f'"{error.scope}";q={error.limit};w=1',
-    }
+def refusal_headers(error: TooManyRequests) -> dict[str, str]:
+    """Retry-After, and for a limit with a policy the RateLimit fields of the current draft
+    (draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy and RateLimit) and the same numbers in the earlier
+    drafts' RateLimit-Limit/-Remaining/-Reset, which most clients of those headers still read."""
+    seconds = str(max(1, math.ceil(error.retry_after)))
+    headers = {"Retry-After": seconds}
+    if error.policy is not None:
+        name, quota = error.policy.name, error.policy.quota
+        headers |= {
+            "RateLimit-Policy": f'"{name}";q={quota};w={error.policy.window}',
+            "RateLimit": f'"{name}";r=0;t={seconds}',
+            "RateLimit-Limit": str(quota),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": seconds,
+        }
+    return headers
 
 
 async def send_refusal(send: Send, error: RateLimited) -> None:
