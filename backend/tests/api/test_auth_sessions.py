@@ -217,6 +217,18 @@ async def test_delete_account_with_a_wrong_password_is_400(api: Api) -> None:
     assert (await api.get("/progress")).status_code == 200
 
 
+async def test_delete_account_with_a_long_password_is_the_wrong_passwords_400(api: Api) -> None:
+    response = await api.post("/delete_account", {"password": "a1" * 1000})
+    assert (response.status_code, response.json()) == (400, {"detail": "Invalid password"})
+
+
+async def test_delete_account_with_a_lone_surrogate_in_the_password_is_422(api: Api) -> None:
+    headers = {**api.headers, "Content-Type": "application/json"}
+    body = b'{"password": "password1\\udfff"}'
+    response = await api.http.post("/delete_account", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+
+
 async def test_delete_account(api: Api) -> None:
     response = await api.post("/delete_account", {"password": PASSWORD})
     assert response.status_code == 200, response.text

@@ -19,6 +19,8 @@ from tests.api.conftest import (
     new_username,
 )
 from tests.conftest import Api
+from tycoon.auth import passwords, throttle
+from tycoon.errors import InvalidPassword, InvalidUsername
 from tycoon.observability import middleware
 
 ZERO_AT_SIGNUP = (
@@ -234,3 +236,80 @@ async def test_the_request_log_names_the_player_who_signed_up_or_in(
         logged_in = await login(http, username, "password1")
     assert logged_in.status_code == 200
     assert logged == [signed.json()["user"]["user_id"]] * 2
+
+
+# over-long input: the service's rules answer, not a schema cap (422)
+@pytest.mark.parametrize("length", [21, 65, 100_000])
+async def test_signup_with_a_long_username_is_the_username_rules_400(
+    client: httpx.AsyncClient, length: int
+) -> None:
+    response = await client.post("/signup", json={"username": "a" * length, "password": PASSWORD})
+    assert (response.status_code, response.json()) == (400, {"detail": InvalidUsername.detail})
+
+
+@pytest.mark.parametrize("length", [129, 1025, 100_000])
+async def test_signup_with_a_long_password_is_the_password_rules_400_before_any_hashing(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, length: int
+) -> None:
+    async def never(password: str) -> str:
+        raise AssertionError("a password that breaks the rule was hashed")
+
+    monkeypatch.setattr(passwords, "hash_password", never)
+    body = {"username": new_username(), "password": "a1" * (length // 2) + "a" * (length % 2)}
+    response = await client.post("/signup", json=body)
+    assert (response.status_code, response.json()) == (400, {"detail": InvalidPassword.detail})
+
+
+async def test_login_with_a_long_username_or_password_is_the_failed_logins_401(api: Api) -> None:
+    long_names = [new_username().ljust(65, "a"), new_username().ljust(100_000, "a")]  # fresh: no backoff yet
+    for username, password in [
+        *((name, PASSWORD) for name in long_names),
+        (api.user["username"], "a1" * 513),
+    ]:
+        response = await login(api.http, username, password)
+        assert (response.status_code, response.json()) == (401, {"detail": "Invalid username or password"})
+
+
+# per-username backoff: the original's message and every form of username
+async def test_the_wait_in_the_message_is_truncated_and_retry_after_rounded_up(
+    api: Api, clock: Clock
+) -> None:
+    username = api.user["username"]
+    await login(api.http, username, "wrongpass9")
+    clock.advance(0.5)  # 1.5 s of the 2 s cooldown left
+    response = await login(api.http, username)
+    assert response.json() == {"detail": "Too many failed attempts. Please wait 1 seconds."}
+    assert response.headers["Retry-After"] == "2"
+    clock.advance(1.2)  # 0.3 s left
+    response = await login(api.http, username)
+    assert response.json() == {"detail": "Too many failed attempts. Please wait 0 seconds."}
+    assert response.headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["ab", "bad-name", "x" * 21, "x" * 100_000, "nul\u0000name", ""],
+    ids=["too-short", "dash", "too-long", "very-long", "nul", "empty"],
+)
+async def test_a_username_of_a_bad_format_is_throttled_like_others(
+    client: httpx.AsyncClient, redis_app: FastAPI, username: str
+) -> None:
+    await throttle.clear_failures(redis_app.state.redis, username)  # the name is the same in every run
+    first = await login(client, username)
+    assert first.status_code == 401, first.text
+    again = await login(client, username)
+    assert again.status_code == 429
+    assert again.json() == {"detail": "Too many failed attempts. Please wait 1 seconds."}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"username": "someone1", "password": "abcdefg1\\udfff"}', b'{"username": "\\ud800", "password": "x"}'],
+    ids=["signup-password", "login-username"],
+)
+async def test_a_lone_surrogate_in_credentials_is_422_not_a_hashing_failure(
+    client: httpx.AsyncClient, body: bytes
+) -> None:
+    for path in ("/signup", "/login"):
+        response = await client.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, response.text

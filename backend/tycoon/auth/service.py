@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.auth import passwords, sessions, throttle
 from tycoon.auth import repository as accounts
+from tycoon.auth.repository import AccountRecord
 from tycoon.errors import InvalidCredentials, InvalidToken, WrongPassword
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import dumps
@@ -35,13 +36,10 @@ async def register(engine: AsyncEngine, redis: Redis, username: str, password: s
 
 
 async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: str, password: str) -> Player:
-    """Unknown user and wrong password fail alike, after the same amount of hashing work."""
-    if not passwords.is_valid_username(username):  # such a user cannot exist (and NUL cannot reach SQL)
-        raise InvalidCredentials()
+    """Every failure counts against the username sent, whatever its form (as the original), and answers alike."""
     await throttle.check_username(redis, username)
-    account = await accounts.find_by_username(engine, username)
-    hashed = account.password_hash if account else passwords.dummy_verify_hash()
-    if not await passwords.verify_password(password, hashed) or account is None:
+    account = await _account_opened(engine, username, password)
+    if account is None:
         await throttle.record_failure(redis, username)
         raise InvalidCredentials()
     await throttle.clear_failures(redis, username)
@@ -50,6 +48,16 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
         raise InvalidCredentials()
     now = time.time()
     return Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
+
+
+async def _account_opened(engine: AsyncEngine, username: str, password: str) -> AccountRecord | None:
+    """Unknown user and wrong password take the same hashing work; a username sign-up refuses belongs to no account
+    and is not looked up (a NUL cannot reach SQL)."""
+    if not passwords.is_valid_username(username):
+        return None
+    account = await accounts.find_by_username(engine, username)
+    hashed = account.password_hash if account else passwords.dummy_verify_hash()
+    return account if await passwords.verify_password(password, hashed) else None
 
 
 async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id: str, password: str) -> None:

@@ -1,12 +1,12 @@
 """Login and sign-up throttling shared by every server process through Redis (ORIGINAL-RULES §13).
 
-Per client IP: at most LOGIN_IP_LIMIT_PER_MINUTE attempts in any 60 seconds. Per username: after n failures, wait
-min(2^n, 300) seconds after the last failure; a success clears it.
+Per client IP: at most LOGIN_IP_LIMIT_PER_MINUTE attempts in any 60 seconds. Per username (whatever text the login
+sent, as the original): after n failures, wait min(2^n, 300) seconds after the last failure; a success clears it.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 import time
 import uuid
 
@@ -41,19 +41,16 @@ async def check_ip(redis: Redis, ip: str, limit_per_minute: int) -> None:
 
 
 async def check_username(redis: Redis, username: str) -> None:
-    failures, last = await redis.hmget(f"throttle:user:{username}", ["n", "at"])
+    failures, last = await redis.hmget(_user_key(username), ["n", "at"])
     if failures is None or last is None:
         return
     wait = min(2 ** int(failures), MAX_COOLDOWN_SECONDS) - (time.time() - float(last))
-    if wait > 0:
-        seconds = math.ceil(wait)
-        raise TooManyRequests(
-            f"Too many failed attempts. Please wait {seconds} seconds.", retry_after=seconds
-        )
+    if wait > 0:  # the message truncates the wait as the original; Retry-After rounds it up
+        raise TooManyRequests(f"Too many failed attempts. Please wait {int(wait)} seconds.", retry_after=wait)
 
 
 async def record_failure(redis: Redis, username: str) -> None:
-    key = f"throttle:user:{username}"
+    key = _user_key(username)
     async with redis.pipeline(transaction=True) as pipe:
         pipe.hincrby(key, "n", 1)
         pipe.hset(key, "at", time.time())
@@ -62,4 +59,10 @@ async def record_failure(redis: Redis, username: str) -> None:
 
 
 async def clear_failures(redis: Redis, username: str) -> None:
-    await redis.delete(f"throttle:user:{username}")
+    await redis.delete(_user_key(username))
+
+
+def _user_key(username: str) -> str:
+    """Of fixed length: a failed login's username may be any text the body limit lets through."""
+    digest = hashlib.sha256(username.encode()).hexdigest()
+    return f"throttle:user:{digest}"
