@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -172,4 +173,24 @@ async def test_rebirth_count_below_one_is_rejected(api: Api, app: FastAPI) -> No
     await grant(app, api.user["user_id"], money="2e7")
     response = await api.post("/rebirth", {"count": 0})
     assert 400 <= response.status_code < 500
+    assert (await user_of(api))["rebirth_count"] == 0
+
+
+@pytest.mark.parametrize("count", [10**10, 10**4000], ids=["1e10", "1e4000"])
+async def test_any_count_above_the_chain_is_the_originals_400(api: Api, app: FastAPI, count: int) -> None:
+    await grant(app, api.user["user_id"], money="1e12")
+    started = time.monotonic()
+    response = await api.post("/rebirth", {"count": count})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "한 번에 최대 1회까지 환생할 수 있습니다."},
+    )
+    assert time.monotonic() - started < 1  # no work that grows with the count
+    assert (await user_of(api))["rebirth_count"] == 0
+
+
+async def test_a_count_json_cannot_parse_is_4xx(api: Api) -> None:
+    headers = {**api.headers, "Content-Type": "application/json"}
+    response = await api.http.post("/rebirth", content=b'{"count": 1%s}' % (b"0" * 5000), headers=headers)
+    assert 400 <= response.status_code < 500, response.text
     assert (await user_of(api))["rebirth_count"] == 0

@@ -13,7 +13,8 @@ router = APIRouter(tags=["rebirth"])
 
 
 class RebirthIn(BaseModel):
-    count: int = Field(1, ge=1, le=10**9)
+    # No upper bound: a count above the chain limit is the original's 400, refused before any price is computed.
+    count: int = Field(1, ge=1)
 
 
 class RebirthOut(BaseModel):
