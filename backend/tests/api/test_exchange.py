@@ -141,6 +141,12 @@ async def test_sell_for_another_user_id_is_403(api: Api, app: FastAPI) -> None:
     assert response.json() == {"detail": "User mismatch"}
 
 
+async def test_sell_for_a_long_user_id_is_the_originals_403(api: Api) -> None:
+    await with_energy(api)  # any length: the original's 403, not a 422 for the length (review F7)
+    response = await api.post("/change/energy2money", {"user_id": "x" * 5000, **wire("amount", 10)})
+    assert (response.status_code, response.json()) == (403, {"detail": "User mismatch"})
+
+
 async def test_rate_of_a_fresh_player_is_one(api: Api) -> None:
     response = await api.get("/change/rate")
     assert response.status_code == 200

@@ -83,6 +83,17 @@ async def test_upgrade_of_an_unknown_generator_is_404(api: Api) -> None:
     assert response.json() == {"detail": "Generator not found"}
 
 
+async def test_a_long_unknown_upgrade_is_404(api: Api) -> None:
+    generator = await place(api)  # any length: the original's 404, not a 422 for the length (review F7)
+    response = await api.post(upgrade_path(generator), {"upgrade": "x" * 5000, "amount": 1})
+    assert (response.status_code, response.json()) == (404, {"detail": "Unknown upgrade"})
+
+
+async def test_an_unknown_generator_is_reported_before_an_unknown_upgrade(api: Api) -> None:
+    response = await api.post(f"/progress/{uuid.uuid4()}/upgrade", {"upgrade": "nope", "amount": 1})
+    assert (response.status_code, response.json()) == (404, {"detail": "Generator not found"})  # review F9
+
+
 async def test_upgrade_of_another_players_generator_is_404(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="1e6")
     async with another_player(app) as other:
@@ -95,6 +106,14 @@ async def test_upgrade_amount_above_ten_thousand_is_400(api: Api, app: FastAPI) 
     await grant(app, api.user["user_id"], money="1e9999")
     generator = await place(api)
     response = await api.post(upgrade_path(generator), {"upgrade": "production", "amount": 10_001})
+    assert response.status_code == 400
+    assert (await generator_of(api, generator["generator_id"]))["upgrades"]["production"] == 0
+
+
+async def test_upgrade_amount_far_above_ten_thousand_is_400(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="1e9999")
+    generator = await place(api)
+    response = await api.post(upgrade_path(generator), {"upgrade": "production", "amount": 10**13})
     assert response.status_code == 400
     assert (await generator_of(api, generator["generator_id"]))["upgrades"]["production"] == 0
 
@@ -140,6 +159,19 @@ async def test_bulk_upgrade_skips_unknown_generators_and_keys(api: Api, app: Fas
     assert response.json()["generators"][0]["upgrades"]["production"] == 1
 
 
+async def test_bulk_upgrade_skips_long_unknown_ids_and_keys(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="100")
+    generator = await place(api)  # any length: skipped as in the original, not a 422 (review F7)
+    items = [
+        {"generator_id": "x" * 5000, "key": "production", "amount": 1},
+        {"generator_id": generator["generator_id"], "key": "x" * 5000, "amount": 1},
+        {"generator_id": generator["generator_id"], "key": "production", "amount": 1},
+    ]
+    response = await api.post("/generators/bulk-upgrade", {"upgrades": items})
+    assert response.status_code == 200, response.text
+    assert response.json()["generators"][0]["upgrades"]["production"] == 1
+
+
 async def test_bulk_upgrade_stops_at_the_first_unaffordable_item(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="100")
     generator = await place(api)
@@ -167,9 +199,25 @@ async def test_bulk_upgrade_with_nothing_affordable_changes_nothing(api: Api) ->
     assert (await generator_of(api, generator["generator_id"]))["upgrades"]["production"] == 0
 
 
-async def test_bulk_upgrade_amount_above_ten_thousand_changes_nothing(api: Api, app: FastAPI) -> None:
+# Issue 2: amounts above 10 000 per request are refused. The original processed bulk items one by one, so
+# such an item stops processing as an unaffordable one does: the items before it are kept (docs/api.md).
+@pytest.mark.parametrize("amount", [10_001, 10**13])
+async def test_bulk_upgrade_stops_at_an_item_above_ten_thousand(api: Api, app: FastAPI, amount: int) -> None:
     await grant(app, api.user["user_id"], money="1e9999")
     generator = await place(api)
-    items = [{"generator_id": generator["generator_id"], "key": "production", "amount": 10_001}]
-    await api.post("/generators/bulk-upgrade", {"upgrades": items})
-    assert (await generator_of(api, generator["generator_id"]))["upgrades"]["production"] == 0
+    gid = generator["generator_id"]
+    items = [
+        {"generator_id": gid, "key": "tolerance", "amount": 2},
+        {"generator_id": gid, "key": "production", "amount": amount},
+        {"generator_id": gid, "key": "heat_reduction", "amount": 1},
+    ]
+    response = await api.post("/generators/bulk-upgrade", {"upgrades": items})
+    assert response.status_code == 200, response.text
+    assert [g["upgrades"] for g in response.json()["generators"]] == [
+        {"production": 0, "heat_reduction": 0, "tolerance": 2}
+    ]
+    assert (await generator_of(api, gid))["upgrades"] == {
+        "production": 0,
+        "heat_reduction": 0,
+        "tolerance": 2,
+    }

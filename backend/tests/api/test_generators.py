@@ -423,3 +423,37 @@ async def test_state_heat_from_the_client_is_ignored(api: Api, app: FastAPI) -> 
     await api.post(f"/progress/{generator['generator_id']}/state", {"heat": 0, "running": True})
     heat = (await generator_of(api, generator["generator_id"]))["heat"]
     assert heat == pytest.approx(5, abs=drift(started))
+
+
+# Ids of any length get the original's answer, not a 422 for their length (review F7)
+LONG_ID = "x" * 5000
+
+
+async def test_a_long_user_id_is_the_originals_403(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="1e9")
+    body = {"user_id": LONG_ID, "generator_type_id": await api.type_id(), "x_position": 5}
+    for response in (
+        await api.post("/progress", body),
+        await api.get("/progress", params={"user_id": LONG_ID}),
+    ):
+        assert (response.status_code, response.json()) == (403, {"detail": "User mismatch"})
+    assert (await progress(api))["generators"] == []
+
+
+async def test_the_generator_id_in_a_state_body_is_unused(api: Api) -> None:
+    generator = await place(api)
+    body = {"generator_id": LONG_ID, "running": False}
+    response = await api.post(f"/progress/{generator['generator_id']}/state", body)
+    assert response.status_code == 200, response.text
+    assert response.json()["generator"]["running"] is False
+
+
+async def test_autosave_ignores_a_long_unknown_generator_id(api: Api) -> None:
+    generator = await place(api)
+    generators = [
+        {"generator_id": LONG_ID, "running": False},
+        {"generator_id": generator["generator_id"], "running": False},
+    ]
+    response = await api.post("/progress/autosave", {"generators": generators})
+    assert response.status_code == 200, response.text
+    assert (await generator_of(api, generator["generator_id"]))["running"] is False

@@ -98,6 +98,19 @@ async def test_upgrade_amount_above_ten_thousand_is_400(api: Api, app: FastAPI) 
     assert (await user_of(api))["production_bonus"] == 0
 
 
+@pytest.mark.parametrize("amount", [2, 20_000, 10**13])
+async def test_the_batch_limit_message_comes_before_the_amount_cap(
+    api: Api, app: FastAPI, amount: int
+) -> None:
+    await grant(app, api.user["user_id"], money="1e99999")  # the original's answer (review F7)
+    response = await api.post("/upgrade/production", {"amount": amount})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "한 번에 1회까지만 업그레이드할 수 있습니다."},
+    )
+    assert (await user_of(api))["production_bonus"] == 0
+
+
 async def test_ten_thousand_levels_are_priced_in_closed_form(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="1e99999", upgrade_batch_upgrade=20_000)
     response = await api.post("/upgrade/production", {"amount": 10_000})
@@ -197,6 +210,16 @@ async def test_bulk_with_an_unknown_endpoint_fails_that_item(api: Api, app: Fast
     else:
         assert 400 <= response.status_code < 500
     assert (await user_of(api))["production_bonus"] == 0
+
+
+async def test_bulk_with_a_long_unknown_endpoint_fails_that_item(api: Api, app: FastAPI) -> None:
+    await grant(app, api.user["user_id"], money="990")  # any length: not a 422 (review F7)
+    items = [{"endpoint": "production", "amount": 1}, {"endpoint": "x" * 5000, "amount": 1}]
+    response = await api.post("/upgrade/bulk", {"upgrades": items})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["partial_failure"], len(body["results"]), body["failed"]["index"]) == (True, 1, 1)
+    assert body["user"]["production_bonus"] == 1
 
 
 async def test_bulk_amount_above_ten_thousand_is_rejected(api: Api, app: FastAPI) -> None:

@@ -24,6 +24,7 @@ from tycoon.kit.bignum import BigValue, big_sum
 from tycoon.rules.catalogue import DEFAULT_CATALOGUE, GENERATOR_UPGRADES, Catalogue, GeneratorType
 from tycoon.rules.generators import (
     SkipResult,
+    bulk_upgrade,
     demolish,
     max_generators,
     place_generator,
@@ -32,6 +33,7 @@ from tycoon.rules.generators import (
     upgrade_generator,
 )
 from tycoon.rules.state import PlayerState
+from tycoon.rules.upgrades import MAX_AMOUNT
 
 from .helpers import T0, assert_rejected, built, make_state, rich
 
@@ -287,6 +289,37 @@ def test_generator_upgrade_of_an_unknown_generator() -> None:
     assert_rejected(
         state, lambda: upgrade_generator(state, DEFAULT_CATALOGUE, "g1", "production", 1), GeneratorNotFound
     )
+
+
+def test_an_unknown_generator_is_reported_before_an_unknown_key() -> None:
+    state = rich(generators=[built()])  # the original looks the generator up first (review F9)
+    assert_rejected(
+        state, lambda: upgrade_generator(state, DEFAULT_CATALOGUE, "g2", "speed", 1), GeneratorNotFound
+    )
+
+
+# Bulk per-generator upgrades ---------------------------------------------------------------------------
+def two_generators(money: str) -> PlayerState:
+    return make_state(money=BigValue(money), generators=[built("g1", 0), built("g2", 0, x_position=1)])
+
+
+def test_bulk_skips_items_that_name_nothing() -> None:
+    state = two_generators("100")
+    items = [("nope", "production", 1), ("g1", "speed", 1), ("g2", "production", 2), ("g1", "tolerance", 1)]
+    assert bulk_upgrade(state, DEFAULT_CATALOGUE, items) == ["g2", "g1"]
+    assert (state.generators[0].tolerance_level, state.generators[1].production_level) == (1, 2)
+    assert state.money == BigValue(100) - BigValue("12.5") - BigValue("15.625") - BigValue("10.8")
+
+
+@pytest.mark.parametrize(
+    "stopper", [("g1", "production", 50), ("g1", "production", MAX_AMOUNT + 1)], ids=["money", "amount"]
+)
+def test_bulk_stops_at_the_first_item_that_cannot_be_bought(stopper: tuple[str, str, int]) -> None:
+    state = two_generators("100")
+    items = [("g1", "production", 1), stopper, ("g2", "production", 1)]
+    assert bulk_upgrade(state, DEFAULT_CATALOGUE, items) == ["g1"]  # earlier items are kept
+    assert [g.production_level for g in state.generators] == [1, 0]
+    assert state.money == BigValue("87.5")
 
 
 def test_generator_upgrade_without_money() -> None:

@@ -115,6 +115,15 @@ def test_batch_limit_is_one_plus_the_rebirth_upgrade() -> None:
     assert state.demand_bonus == 5
 
 
+@pytest.mark.parametrize("amount", [MAX_AMOUNT + 1, 10**13])
+def test_batch_limit_is_checked_before_the_amount_cap(amount: int) -> None:
+    state = rich()  # the original's message, whatever the amount (review F7)
+    message = "한 번에 1회까지만 업그레이드할 수 있습니다."
+    assert_rejected(
+        state, lambda: buy_global_upgrade(state, "production", amount), BatchLimitExceeded, message
+    )
+
+
 @pytest.mark.parametrize(
     ("key", "amount", "error"),
     [

@@ -13,9 +13,14 @@ from tycoon.kit.bignum import BigValue
 
 WireData = Annotated[int, Field(ge=-(10**18), le=10**18)]
 WireHigh = Annotated[int, Field(ge=-(10**12), le=10**12)]
-Amount = Annotated[int, Field(ge=1, le=10**12)]  # the rules refuse more than 10 000 with a clear message
-GeneratorId = Annotated[str, Path()]  # any text: an id of no generator is the original's 404
-UserId = Annotated[str | None, Field(default=None, max_length=64)]
+# Any count the JSON encoder can echo back (a bulk failure names it); the rules answer 400 above their limits.
+Amount = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Ids and keys of any length the request-size limit lets through get the original's 403/404 or are ignored.
+# The bound only makes pydantic check the text, so a lone surrogate ("\ud800" in JSON), which no UTF-8 text
+# can hold, is a 422 rather than an answer that cannot be encoded.
+AnyText = Annotated[str, Field(max_length=2**20)]
+GeneratorId = Annotated[str, Path()]  # an id of no generator is the original's 404
+UserId = Annotated[AnyText | None, Field(default=None)]
 
 
 class AmountIn(BaseModel):

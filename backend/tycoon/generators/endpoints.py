@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.errors import GameError, GeneratorTypeNotFound, NotEnoughMoney
-from tycoon.game.inputs import Amount, GeneratorId, UserId, WireData, WireHigh, check_same_user
+from tycoon.errors import GameError, GeneratorTypeNotFound
+from tycoon.game.inputs import Amount, AnyText, GeneratorId, UserId, WireData, WireHigh, check_same_user
 from tycoon.game.schemas import GeneratorOut, PlayerView, UserOut, respond, wire
 from tycoon.game.service import Game, Player
 from tycoon.rules import autosave, generators
 from tycoon.rules.state import PlayerState
-from tycoon.rules.upgrades import check_amount
 
 router = APIRouter(tags=["generators"])
 
@@ -53,7 +52,7 @@ class DemolishOut(BaseModel):
 
 
 class StateIn(BaseModel):
-    generator_id: str | None = Field(None, max_length=64)
+    generator_id: AnyText | None = None  # unused, as in the original
     running: bool | None = None
     heat: float | None = Field(None, ge=0)  # ignored: heat is the server's
     explode: bool | None = None  # ignored: explosions are the server's
@@ -65,7 +64,7 @@ class GeneratorEnvelope(BaseModel):
 
 
 class UpgradeIn(BaseModel):
-    upgrade: str = Field(max_length=32)
+    upgrade: AnyText
     amount: Amount = 1
 
 
@@ -81,7 +80,7 @@ class SkipOut(GeneratorEnvelope):
 
 
 class AutosaveGenerator(BaseModel):
-    generator_id: str = Field(max_length=64)
+    generator_id: AnyText  # an id of no generator of the player's is ignored
     heat: float | None = Field(None, ge=0)
     running: bool | None = None
 
@@ -106,8 +105,8 @@ class AutosaveOut(BaseModel):
 
 
 class BulkItem(BaseModel):
-    generator_id: str = Field(max_length=64)
-    key: str = Field(max_length=32)
+    generator_id: AnyText
+    key: AnyText
     amount: Amount = 1
 
 
@@ -126,9 +125,7 @@ def _with_generator(game: Game, player: Player, generator_id: str, **extra: Any)
 
 
 @router.get("/progress", response_model=ProgressOut, operation_id="get_progress")
-async def get_progress(
-    player: CurrentPlayer, game: GameDep, user_id: Annotated[str | None, Query(max_length=64)] = None
-) -> Response:
+async def get_progress(player: CurrentPlayer, game: GameDep, user_id: UserId = None) -> Response:
     check_same_user(player, user_id)
     view = PlayerView(player, game.catalogue.current)
     return respond({"user_id": player.user_id, "generators": view.generators(), "user": view.user()})
@@ -216,21 +213,7 @@ async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameD
 @router.post("/generators/bulk-upgrade", response_model=BulkOut, operation_id="bulk_upgrade_generators")
 async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
-    for item in body.upgrades:
-        check_amount(item.amount)  # a 400 for the whole request, as for single purchases
-
-    def apply_all(state: PlayerState) -> list[str]:
-        touched: list[str] = []
-        for item in body.upgrades:
-            try:
-                generators.upgrade_generator(state, catalogue, item.generator_id, item.key, item.amount)
-            except NotEnoughMoney:
-                break  # as the original: stop at the first unaffordable item
-            except GameError:
-                continue  # not owned, unknown key, bad amount: skipped
-            touched.append(item.generator_id)
-        return touched
-
-    touched = await game.act(player, apply_all)
+    items = [(item.generator_id, item.key, item.amount) for item in body.upgrades]
+    touched = await game.act(player, lambda state: generators.bulk_upgrade(state, catalogue, items))
     view = PlayerView(player, catalogue)
     return respond({"user": view.user(), "generators": view.generators(only=set(touched))})

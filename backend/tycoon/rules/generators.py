@@ -7,18 +7,22 @@ only then changes the state.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
 from tycoon.errors import (
+    AmountTooLarge,
     GeneratorLimitReached,
     GeneratorNotFound,
     GeneratorTypeNotFound,
+    InvalidAmount,
     NotEnoughMoney,
     NotEnoughMoneyToDemolish,
     NotEnoughMoneyToSkip,
     PositionTaken,
+    UnknownUpgrade,
 )
 from tycoon.kit.bignum import BigValue
 from tycoon.rules.catalogue import GENERATOR_UPGRADES, Catalogue, GeneratorType
@@ -139,8 +143,8 @@ def set_running(state: PlayerState, generator_id: str, running: bool) -> None:
 def upgrade_generator(
     state: PlayerState, catalogue: Catalogue, generator_id: str, key: str, amount: int
 ) -> BigValue:
+    generator = owned_generator(state, generator_id)  # before the key, as the original
     spec = spec_for(GENERATOR_UPGRADES, key)
-    generator = owned_generator(state, generator_id)
     check_amount(amount)
     level: int = getattr(generator, spec.field)
     cost = generator_upgrade_cost(spec, generator_type_of(catalogue, generator).cost, level, amount)
@@ -149,3 +153,21 @@ def upgrade_generator(
     state.money = state.money - cost
     setattr(generator, spec.field, level + amount)
     return cost
+
+
+def bulk_upgrade(
+    state: PlayerState, catalogue: Catalogue, items: Sequence[tuple[str, str, int]]
+) -> list[str]:
+    """POST /generators/bulk-upgrade: (generator id, key, amount) items in order, as the original: an item
+    naming no generator of the player's or no upgrade is skipped; processing stops at the first item that
+    cannot be bought (not enough money, or more than MAX_AMOUNT levels). Returns the upgraded generators' ids."""
+    upgraded: list[str] = []
+    for generator_id, key, amount in items:
+        try:
+            upgrade_generator(state, catalogue, generator_id, key, amount)
+        except (GeneratorNotFound, GeneratorTypeNotFound, UnknownUpgrade):
+            continue
+        except (NotEnoughMoney, AmountTooLarge, InvalidAmount):
+            break
+        upgraded.append(generator_id)
+    return upgraded

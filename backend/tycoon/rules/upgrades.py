@@ -76,10 +76,10 @@ def batch_limit(state: PlayerState) -> int:
 
 def buy_global_upgrade(state: PlayerState, key: str, amount: int) -> BigValue:
     spec = spec_for(GLOBAL_UPGRADES, key)
-    check_amount(amount)
     limit = batch_limit(state)
-    if amount > limit:
+    if amount > limit:  # the original's message first; MAX_AMOUNT only binds a limit raised past it
         raise BatchLimitExceeded(f"한 번에 {limit}회까지만 업그레이드할 수 있습니다.")
+    check_amount(amount)
     level: int = getattr(state, spec.field)
     cost = global_upgrade_cost(spec, level, amount)
     if state.money < cost:
