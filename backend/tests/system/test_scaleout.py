@@ -11,9 +11,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -111,3 +113,56 @@ def test_the_rate_limit_is_shared_by_the_instances(balancer: str) -> None:
     # burst 12 at 2/s: alone, each instance would allow 12
     assert statuses.count(200) < 20
     assert statuses[:12] == [200] * 12
+
+
+def _answers(client: httpx.Client, path: str, count: int = 4) -> dict[str, set[int]]:
+    """The statuses each instance gave to `count` requests through the balancer, by upstream."""
+    seen: dict[str, set[int]] = {}
+    for _ in range(count):
+        response = client.get(path)
+        seen.setdefault(response.headers["x-upstream"], set()).add(response.status_code)
+    return seen
+
+
+def test_a_session_ended_on_one_instance_is_ended_on_both(balancer: str) -> None:
+    body = {"username": f"z{uuid.uuid4().hex[:12]}", "password": "password1"}
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # each request names its token
+    with httpx.Client(base_url=balancer, headers={"Origin": ORIGIN}, cookies=no_cookies) as client:
+        tokens = client.post("/signup", json=body).json()
+        refreshed = client.post(
+            "/refresh/access", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
+        )
+        assert refreshed.status_code == 200, refreshed.text
+        client.headers["Authorization"] = f"Bearer {tokens['access_token']}"  # rotated away by the refresh
+        assert list(_answers(client, "/tutorial/status").values()) == [{401}, {401}]
+        client.headers["Authorization"] = f"Bearer {refreshed.json()['access_token']}"
+        assert list(_answers(client, "/tutorial/status").values()) == [{200}, {200}]
+        assert client.post("/logout").status_code == 200
+        assert list(_answers(client, "/tutorial/status").values()) == [{401}, {401}]
+
+
+def test_an_admin_edit_through_one_instance_is_served_by_both_within_a_second(
+    balancer: str, test_environment: dict[str, str]
+) -> None:
+    username = f"a{uuid.uuid4().hex[:12]}"
+    with httpx.Client(base_url=balancer, headers={"Origin": ORIGIN}) as client:
+        client.post("/signup", json={"username": username, "password": "password1"})
+        command = [sys.executable, "-m", "tycoon", "grant-admin", username]
+        subprocess.run(command, cwd=BACKEND, env=test_environment, check=True, capture_output=True)
+        login = client.post("/login", json={"username": username, "password": "password1"})
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        before = client.get("/generator_types").json()["types"][0]["cost_data"]
+        edit = client.patch("/admin/generator_types/0", json={"cost_data": before + 1000}, headers=admin)
+        assert edit.status_code == 200, edit.text
+        edited_at = time.monotonic()
+        try:
+            fresh: set[str] = set()  # the instances that have served the new price
+            while len(fresh) < 2:
+                response = client.get("/generator_types")
+                if response.json()["types"][0]["cost_data"] == before + 1000:
+                    fresh.add(response.headers["x-upstream"])
+                assert time.monotonic() - edited_at < 1.0, f"only {fresh} serve the new price"
+        finally:
+            client.patch("/admin/generator_types/0", json={"cost_data": before}, headers=admin)
+            while client.get("/generator_types").json()["types"][0]["cost_data"] != before:
+                time.sleep(0.05)  # other tests expect the original price everywhere

@@ -16,8 +16,8 @@ from tycoon.redis import RedisDep, get_redis
 
 router = APIRouter(tags=["rankings"])
 
-# Past every ranking (an offset beyond the players is an empty page, as in the original); keeps Redis's 64-bit
-# ZRANGE indexes in range whatever the query says.
+# Far past every ranking (a larger offset than there are players is an empty page, as in the original), and within
+# what Redis's ZRANGE indexes and the JSON answer's integers can carry.
 MAX_OFFSET = 2**53
 
 
@@ -96,11 +96,11 @@ async def ranks(
     caller: CurrentCaller,
     redis: RedisDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     criteria: str | None = None,
 ) -> Response:
     chosen = Criteria.parse(criteria)
-    page = await service.page(redis, chosen, limit, min(offset, MAX_OFFSET))
+    page = await service.page(redis, chosen, limit, offset)
     rows = [
         {"username": row.username, "rank": row.rank, "score": score_of(chosen, row.shown)}
         for row in page.rows
