@@ -178,6 +178,8 @@ async def test_repeated_failed_logins_back_off_with_429_and_retry_after(api: Api
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) >= 1
     assert "Too many failed attempts" in response.json()["detail"]
+    assert response.headers["RateLimit-Policy"] == '"login-username";q=1;w=2'  # one attempt per 2^1 s
+    assert response.headers["RateLimit"] == f'"login-username";r=0;t={response.headers["Retry-After"]}'
 
 
 async def test_backoff_also_holds_back_the_right_password(api: Api) -> None:

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from tycoon.auth import throttle
-from tycoon.errors import TooManyRequests
+from tycoon.errors import QuotaPolicy, TooManyRequests
 
 
 class Clock:
@@ -35,6 +35,7 @@ async def test_at_most_the_limit_in_any_60_seconds(
         await throttle.check_ip(redis, ip, 3)
     assert refused.value.message == "Too many attempts. Please wait."
     assert refused.value.retry_after == pytest.approx(0.5)
+    assert refused.value.policy == QuotaPolicy("login-ip", 3, 60)  # for the RateLimit headers
     clock.now = (
         1_000_060.5  # the first attempt left the window; a calendar minute would still refuse or reset all
     )

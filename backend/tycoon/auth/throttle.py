@@ -10,7 +10,8 @@ import hashlib
 import time
 import uuid
 
-from tycoon.errors import TooManyRequests
+from tycoon.errors import QuotaPolicy, TooManyRequests
+from tycoon.ratelimit.limits import address_key
 from tycoon.redis import Redis
 
 MAX_COOLDOWN_SECONDS = 300
@@ -34,19 +35,26 @@ async def check_ip(redis: Redis, ip: str, limit_per_minute: int) -> None:
     """At most `limit_per_minute` attempts in any 60 s (a sliding window, as the original's list of times)."""
     now = time.time()
     wait = await redis.register_script(_SLIDING_WINDOW)(
-        keys=[f"throttle:ip:{ip}"], args=[now, WINDOW_SECONDS, limit_per_minute, f"{now}:{uuid.uuid4().hex}"]
+        keys=[f"throttle:ip:{address_key(ip)}"],
+        args=[now, WINDOW_SECONDS, limit_per_minute, f"{now}:{uuid.uuid4().hex}"],
     )
     if wait is not None:
-        raise TooManyRequests("Too many attempts. Please wait.", retry_after=float(wait))
+        policy = QuotaPolicy("login-ip", limit_per_minute, WINDOW_SECONDS)
+        raise TooManyRequests("Too many attempts. Please wait.", retry_after=float(wait), policy=policy)
 
 
 async def check_username(redis: Redis, username: str) -> None:
     failures, last = await redis.hmget(_user_key(username), ["n", "at"])
     if failures is None or last is None:
         return
-    wait = min(2 ** int(failures), MAX_COOLDOWN_SECONDS) - (time.time() - float(last))
+    cooldown = min(2 ** int(failures), MAX_COOLDOWN_SECONDS)
+    wait = cooldown - (time.time() - float(last))
     if wait > 0:  # the message truncates the wait as the original; Retry-After rounds it up
-        raise TooManyRequests(f"Too many failed attempts. Please wait {int(wait)} seconds.", retry_after=wait)
+        raise TooManyRequests(
+            f"Too many failed attempts. Please wait {int(wait)} seconds.",
+            retry_after=wait,
+            policy=QuotaPolicy("login-username", 1, cooldown),  # one attempt per cooldown
+        )
 
 
 async def record_failure(redis: Redis, username: str) -> None:
