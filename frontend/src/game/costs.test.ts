@@ -14,6 +14,7 @@ import {
   rebirthCost,
   rebirthUpgradeCost,
   skipCost,
+  wholeSecondsLeft,
 } from './costs';
 import vectors from './vectors.json';
 
@@ -51,9 +52,11 @@ describe('prices (ORIGINAL-RULES.md §4, §7, §8)', () => {
     expect(buildSeconds(10, 3)).toBe(7);
     expect(buildSeconds(3, 9)).toBe(1);
   });
-  it('prices a skip by the share of the build left, at least 1', () => {
+  it('prices a skip by the share of the build left in whole seconds, 1 only when it would show as 0', () => {
     expect(toNumber(skipCost(fromNumber(1000), 5, 10))).toBeCloseTo(50);
-    expect(toNumber(skipCost(fromNumber(10), 1, 3))).toBe(1);
+    expect(toNumber(skipCost(fromNumber(10), 1, 3))).toBeCloseTo(0.3333);
+    expect(toNumber(skipCost(fromNumber(0.001), 1, 3))).toBe(1);
+    expect(wholeSecondsLeft(1013.2, 1001.9)).toBe(12);
   });
 });
 

@@ -120,11 +120,18 @@ export function buildSeconds(installSeconds: number, buildSpeedLevel: number): n
   return Math.max(1, Math.trunc(installSeconds * (1 - Math.min(0.1 * buildSpeedLevel, 0.9))));
 }
 
-/** Skip price: 10 % of the install cost for the share of the build still to go, at least 1. */
-export function skipCost(installCost: Big, remainingSeconds: number, totalSeconds: number): Big {
-  if (remainingSeconds <= 0) return ZERO;
-  const share = Math.min(1, remainingSeconds / Math.max(1, totalSeconds));
-  return max(scale(installCost, share * 0.1), fromNumber(1));
+/** Whole seconds of a build left as the server counts them (the original's clock): trunc(end) − trunc(now). */
+export function wholeSecondsLeft(buildEndSeconds: number, nowSeconds: number): number {
+  return Math.trunc(buildEndSeconds) - Math.trunc(nowSeconds);
+}
+
+/** Skip price: 10 % of the install cost for the share of the build still to go in whole seconds; 1 only when
+ *  that would show as 0 (below 0.001), as the server (ORIGINAL-RULES.md §4.3). Free once no whole second is left. */
+export function skipCost(installCost: Big, remainingWholeSeconds: number, totalSeconds: number): Big {
+  if (remainingWholeSeconds <= 0) return ZERO;
+  const share = Math.min(1, remainingWholeSeconds / Math.max(1, totalSeconds));
+  const price = scale(installCost, share * 0.1);
+  return compare(price, fromNumber(0.001)) < 0 ? fromNumber(1) : price;
 }
 
 export function demolishFee(installCost: Big): Big {

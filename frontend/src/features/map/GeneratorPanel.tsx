@@ -5,7 +5,7 @@ import type { Generator, UpgradeKey } from '../../api/types';
 import { useGame, useLive } from '../../app/context';
 import { Meter, Price } from '../../app/ui';
 import { fromWire } from '../../game/bignum';
-import { GENERATOR_UPGRADES, canAfford, demolishFee, generatorUpgradeCost, skipCost } from '../../game/costs';
+import { GENERATOR_UPGRADES, canAfford, demolishFee, generatorUpgradeCost, skipCost, wholeSecondsLeft } from '../../game/costs';
 import { formatBig, formatCount, formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
@@ -78,7 +78,8 @@ function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator
   const [busy, setBusy] = useState(false);
   const installCost = fromWire(generator.cost_data, generator.cost_high);
   const remaining = remainingBuild(generator, serverTimeMs);
-  const skipPrice = skipCost(installCost, remaining, generator.build_total_seconds || remaining);
+  const wholeLeft = generator.build_complete_ts === null ? 0 : wholeSecondsLeft(generator.build_complete_ts, serverTimeMs / 1000);
+  const skipPrice = skipCost(installCost, wholeLeft, generator.build_total_seconds || remaining);
   const fee = demolishFee(installCost);
 
   async function run(action: () => Promise<unknown>, success?: string) {
