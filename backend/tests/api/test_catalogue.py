@@ -90,8 +90,9 @@ async def test_edit_as_a_player_is_403(api: Api) -> None:
     assert response.json() == {"detail": "Admin access required"}
 
 
-async def test_edit_with_an_invalid_token_is_401(api: Api) -> None:
-    response = await api.http.patch(
+async def test_edit_with_an_invalid_token_is_401(http: httpx.AsyncClient) -> None:
+    # a client without cookies: a live access cookie would stand in for the bad token (test_stale_bearer.py)
+    response = await http.patch(
         f"/admin/generator_types/{EDITED}", json={"heat": 1}, headers={"Authorization": "Bearer nope"}
     )
     assert response.status_code == 401
