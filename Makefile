@@ -26,6 +26,7 @@ lint: install-backend
 
 test-backend: services install-backend tools
 	cd $(BACKEND) && $(UV) run pytest -q -p no:cacheprovider
+	cd $(BACKEND) && $(UV) run python -m pytest -q -p no:cacheprovider -p no:asyncio ../loadtest  # the harness's own units
 
 # Debian tools the deploy checks use: docker-compose validates compose.yaml without an engine, promtool the alerts;
 # nginx fronts the scale-out test and benchmark, wrk drives the benchmark's reference and overload steps.

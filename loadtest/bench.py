@@ -245,7 +245,36 @@ class Bench:
         progress = self.wrk_row(
             "GET /progress, 10 generators", self.url() + "/progress", list(SERVER_GROUPS), headers
         )
-        self.results["reference"] = [hello, redis_get, progress]
+        self.results["reference"] = [hello, redis_get, progress, *self.refusals(headers)]
+
+    def refusals(self, player: dict[str, str]) -> list[dict[str, Any]]:
+        """What a 429 costs the server: wrk against a second API whose limit refuses nearly every request — one
+        address at 1 request/s (the middleware's refusal), then one player at 1 request/s (the session script's)."""
+        cases = (
+            (
+                "429 per address (GET /generator_types)",
+                "/generator_types",
+                {"RATE_LIMIT_IP_PER_SECOND": "1"},
+                None,
+            ),
+            (
+                "429 per player (GET /progress)",
+                "/progress",
+                {"RATE_LIMIT_PLAYER_PER_SECOND": "1", "RATE_LIMIT_PLAYER_BURST": "1"},
+                player,
+            ),
+        )
+        rows = []
+        for label, path, limits, headers in cases:
+            limited = start_server(
+                self.launcher, {**self.env, **limits}, self.ports.api_second, suffix="-limited"
+            )
+            try:
+                url = self.url(self.ports.api_second) + path
+                rows.append(self.wrk_row(label, url, ["api-limited"], headers, more=limited))
+            finally:
+                self.launcher.stop(*limited)
+        return rows
 
     def wrk_row(
         self,
@@ -394,7 +423,17 @@ class Bench:
 
 
 def group_of(service_name: str) -> str:
-    for prefix in ("api", "worker", "scheduler", "nginx", "locust", "wrk", "delayproxy", "reference"):
+    for prefix in (
+        "api-limited",
+        "api",
+        "worker",
+        "scheduler",
+        "nginx",
+        "locust",
+        "wrk",
+        "delayproxy",
+        "reference",
+    ):
         if service_name.startswith(prefix):
             return prefix
     return service_name

@@ -160,3 +160,24 @@ def _load(path: Path) -> tuple[float, Recording]:
         except (FileNotFoundError, json.JSONDecodeError):
             time.sleep(0.01)
     return 0.0, Recording()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A paced player's next request: when it is due, how late it leaves, and the slots given up before it."""
+
+    due: float
+    late_by: float  # seconds after `due` that it leaves (its latency counts from `due`)
+    missed: tuple[
+        float, ...
+    ]  # for each slot that passed entirely while an answer was awaited: how late it was
+
+
+def next_slot(previous: float, now: float, period: float) -> Slot:
+    """The slot after `previous` on a fixed schedule (open loop), at time `now`."""
+    due = previous + period
+    missed = []
+    while now - due >= period:
+        missed.append(now - due)
+        due += period
+    return Slot(due, max(0.0, now - due), tuple(missed))

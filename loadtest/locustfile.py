@@ -6,8 +6,9 @@
 Each player signs up once (or takes a ready account from TYCOON_ACCOUNTS, see below), loads the catalogue and
 its progress, places a few plant cells (the first is affordable with the starting money, the others may be
 refused), then sends one request per second on a fixed schedule with a random phase: without the phase, players
-spawned together would fire together forever. A late answer does not push the schedule back (open loop), except
-that a player never has two requests in flight.
+spawned together would fire together forever. A late answer does not push the schedule back (open loop): a
+player never has two requests in flight, so a request sent late counts its latency from its slot, and a slot
+that passed entirely while an answer was awaited is recorded as a failure (see PacedUser.wait_time).
 
 Environment (all optional):
     TYCOON_ACCOUNTS         JSON file [{"username", "access_token"}, ...]: players take these instead of signing
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent  # type: ignore[import-untyped]
-from latency import FAILED, OK, REJECTED, Recording, write_snapshot
+from latency import FAILED, OK, REJECTED, Recording, next_slot, write_snapshot
 from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import ResponseContextManager
 from locust.env import Environment
@@ -46,6 +47,7 @@ SCENARIO = os.environ.get("TYCOON_SCENARIO", "game")
 CRITERIA = ("money", "energy", "playtime", "rebirth", "supercoin")
 SETUP_ATTEMPTS = 10
 SMALL_EXCHANGE = {"amount_data": 1000, "amount_high": 0}  # one unit of energy
+MISSED = "(missed slot)"  # the route name of a slot that passed while the player awaited an answer
 
 RECORDING = Recording()
 _runner: Runner | None = None
@@ -80,11 +82,23 @@ ACCOUNTS = AccountPool(os.environ.get("TYCOON_ACCOUNTS"))
 
 
 # Outcomes ---------------------------------------------------------------------------------------------------
+# The game's 400s an action of this mix may meet; any other 400 (a validation bug, a wrong id) is a failure.
+GAME_REFUSALS = frozenset(
+    {
+        "Not enough money",
+        "Not enough money to skip build",
+        "Not enough energy",
+        "Generator limit reached",
+        "Generator already exists in this position",
+    }
+)
+
+
 def classify(response: ResponseContextManager, may_refuse: bool) -> tuple[str, str]:
     status = response.status_code
     if status == 0:
         return FAILED, type(getattr(response, "error", None)).__name__
-    if status < 400 or (status == 400 and may_refuse):
+    if status < 400 or (status == 400 and may_refuse and refusal_detail(response) in GAME_REFUSALS):
         return OK, str(status)
     if status in (429, 503) and response.headers and response.headers.get("retry-after"):
         return REJECTED, str(status)
@@ -106,10 +120,19 @@ class PacedUser(FastHttpUser):
     network_timeout = 10.0
     connection_timeout = 10.0
     next_at = 0.0
+    late_by = 0.0  # how long after its slot the next request leaves (its latency counts from the slot)
 
     def wait_time(self) -> float:
-        self.next_at = max(self.next_at + 1 / REQUESTS_PER_SECOND, time.monotonic())
-        return self.next_at - time.monotonic()
+        """The next slot of the schedule. A player never has two requests in flight, so after a slow answer the
+        slots that passed meanwhile are never sent: each is recorded as a failure ("missed slot", latency as
+        late as it was when given up), and the next request, sent late, counts its latency from its slot —
+        so a slow server shows in the percentiles and the error rate instead of slowing the load down."""
+        now = time.monotonic()
+        slot = next_slot(self.next_at, now, 1 / REQUESTS_PER_SECOND)
+        for late in slot.missed:
+            RECORDING.record(MISSED, FAILED, late * 1000, "missed slot")
+        self.next_at, self.late_by = slot.due, slot.late_by
+        return max(0.0, slot.due - now)
 
     def start_schedule(self) -> None:
         gevent.sleep(random.random() / REQUESTS_PER_SECOND)  # the random phase
@@ -120,7 +143,8 @@ class PacedUser(FastHttpUser):
         self, method: str, path: str, route: str, may_refuse: bool, **kwargs: Any
     ) -> Iterator[ResponseContextManager]:
         """Send, classify and record one request; the caller reads the answer inside the `with`."""
-        started = time.perf_counter()
+        started = time.perf_counter() - self.late_by
+        self.late_by = 0.0
         with self.client.request(method, path, name=route, catch_response=True, **kwargs) as response:
             ms = (time.perf_counter() - started) * 1000
             outcome, status = classify(response, may_refuse)
@@ -306,7 +330,8 @@ class Player(PacedUser):
         """`parse=False` for answers the player does not use: the load generator shares the server's cores."""
         with self.timed(method, path, route, may_refuse, json=body, headers=self.headers) as response:
             if response.status_code == 400 and may_refuse:
-                RECORDING.refusals[(f"{method} {route}", refusal_detail(response))] += 1
+                if (detail := refusal_detail(response)) in GAME_REFUSALS:
+                    RECORDING.refusals[(f"{method} {route}", detail)] += 1
                 return None
             ok = 200 <= response.status_code < 300
             return _json(response) if ok and parse else None

@@ -87,7 +87,7 @@ def targets(results: dict[str, Any]) -> str:
         )
         met = best["players"] >= 2000 if best else (False if mode in results["modes"] else None)
         rows.append(f"| ≥ 2,000 players, p99 ≤ 100 ms, no errors ({mode}) | {measured} | {yes(met)} |")
-    rows += [cpu_target(results), progress_target(results), pg_target(results)]
+    rows += [cpu_target(results), progress_target(results), pg_target(results), refusal_target(results)]
     if overload := results.get("overload"):
         rows += overload_targets(overload)
     return "\n".join(rows)
@@ -117,6 +117,19 @@ def pg_target(results: dict[str, Any]) -> str:
         return "| PostgreSQL statements per request ≤ 0.05 (redis mode) | – | – |"
     worst = max(r["pg_per_request"] for r in rows)
     return f"| PostgreSQL statements per request ≤ 0.05 (redis mode) | at most {worst:.4f} | {yes(worst <= 0.05)} |"
+
+
+def refusal_target(results: dict[str, Any]) -> str:
+    target = "| rate limit: a 429 in well under a millisecond of server time |"
+    rows = [r for r in results.get("reference", []) if r["label"].startswith("429")]
+    if not rows:
+        return f"{target} – | – |"
+    measured = "; ".join(
+        f"{r['label'][4:]}: {r['cpu_ms_per_request']:.3f} ms of CPU per request, p50 {r['p50_ms']:.2f} ms, "
+        f"{r['non_2xx'] / max(1, r['requests']):.1%} refused"
+        for r in rows
+    )
+    return f"{target} {measured} | {yes(max(r['cpu_ms_per_request'] for r in rows) < 0.5)} |"
 
 
 def overload_targets(overload: dict[str, Any]) -> list[str]:
@@ -248,9 +261,13 @@ def method() -> str:
 * Players: `loadtest/locustfile.py` (FastHttpUser, one request per second each on a fixed schedule with a random
   phase; mix GET /progress 40 %, /rank 15 %, /ranks 10 %, /change/rate 10 %, POST /progress/autosave 10 %,
   actions 15 %). Accounts are signed up through the API before each step (not during its measurement) and a
-  player's 400 for lack of money, energy or slots counts as an answer. Latencies come from histograms the
+  player's 400 for lack of money, energy or slots counts as an answer (any other 400 is a failure). Open loop: a
+  request sent after its slot (the player was still awaiting the previous answer) counts its latency from the
+  slot, and a slot that passed entirely is a failure ("missed slot"). Latencies come from histograms the
   players write (`loadtest/latency.py`), over the measurement window after the players of a step are spawned
   and settled. A step passes with p99 ≤ 100 ms and at most 0.1 % refused or failed requests.
+* A 429's cost: wrk against a second API started with a limit that refuses nearly every request (one address
+  at 1 request/s on `GET /generator_types`; one player at 1 request/s on `GET /progress`), its CPU per request.
 * Server CPU: utime + stime (children included) from /proc of the API (gunicorn master and workers), worker,
   scheduler, Redis and PostgreSQL processes (and nginx for two instances); Locust, wrk and the delaying proxy
   are counted apart.

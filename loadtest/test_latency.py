@@ -9,7 +9,18 @@ import math
 import time
 from pathlib import Path
 
-from latency import FAILED, OK, REJECTED, Histogram, Recording, bucket_of, read_snapshots, write_snapshot
+from latency import (
+    FAILED,
+    OK,
+    REJECTED,
+    Histogram,
+    Recording,
+    Slot,
+    bucket_of,
+    next_slot,
+    read_snapshots,
+    write_snapshot,
+)
 
 
 def test_buckets_keep_a_tenth_of_a_millisecond_below_100_ms_and_three_digits_above() -> None:
@@ -58,3 +69,17 @@ def test_a_process_that_stopped_writing_is_not_waited_for(tmp_path: Path) -> Non
     started = time.monotonic()
     read_snapshots(tmp_path, not_before=time.time() + 10, timeout=3)
     assert time.monotonic() - started < 0.5
+
+
+def test_a_prompt_answer_waits_for_the_next_slot() -> None:
+    assert next_slot(10.0, 10.2, 1.0) == Slot(11.0, 0.0, ())
+
+
+def test_a_late_answer_sends_the_next_request_at_once_and_counts_from_its_slot() -> None:
+    slot = next_slot(10.0, 11.25, 1.0)
+    assert (slot.due, slot.late_by, slot.missed) == (11.0, 0.25, ())
+
+
+def test_slots_that_passed_while_waiting_are_given_up_and_reported() -> None:
+    slot = next_slot(10.0, 13.5, 1.0)  # slots at 11 and 12 passed entirely; 13 leaves 0.5 s late
+    assert (slot.due, slot.late_by, slot.missed) == (13.0, 0.5, (2.5, 1.5))
