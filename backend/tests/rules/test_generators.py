@@ -182,6 +182,14 @@ def test_skip_price_is_what_the_wire_shows() -> None:
     assert (cost, cost.to_wire()) == (BigValue("1107.69"), (110769, 1))  # 12 000 × 12/13 × 0.1 = 1107.69…
 
 
+def test_a_build_is_shared_at_the_current_build_speed_level() -> None:
+    # type 4 (13 s) placed at level 0; with build speed level 1 bought since, D = int(13 × 0.9) = 11 (§4.3)
+    state = rich(generators=[built(type_index=4, build_end=T0 + 10, build_total=13)])
+    state.build_speed_reduction = 1
+    cost = skip_build(state, DEFAULT_CATALOGUE, "g1", T0).cost
+    assert cost == BigValue("1090.90")  # 12 000 × 10/11 × 0.1 = 1090.909…, as the wire shows it
+
+
 def test_a_build_due_by_whole_seconds_is_completed_free() -> None:
     state = make_state(generators=[built(type_index=1, build_end=T0 + 0.9, build_total=4)])
     assert skip_build(state, DEFAULT_CATALOGUE, "g1", T0 + 0.2) == SkipResult(cost=None, remaining_seconds=0)

@@ -110,7 +110,14 @@ def skip_build(state: PlayerState, catalogue: Catalogue, generator_id: str, now:
     if remaining <= 0:  # due by the original's whole-second clock: free
         complete_build(generator, 0.0 if generator.exploded else generator.heat)
         return SkipResult(cost=None, remaining_seconds=0)
-    cost = skip_cost(generator_type_of(catalogue, generator), generator, remaining)
+    gtype = generator_type_of(catalogue, generator)
+    # a build is a share of its duration at the current build-speed level (§4.3); a rebuild of its own
+    total = (
+        generator.build_total
+        if generator.exploded
+        else float(build_duration(gtype, state.build_speed_reduction))
+    )
+    cost = skip_cost(gtype, total, remaining)
     if state.money < cost:
         raise NotEnoughMoneyToSkip()
     state.money = state.money - cost
@@ -123,12 +130,12 @@ def whole_seconds_left(build_end: float, now: float) -> int:
     return math.trunc(build_end) - math.trunc(now)
 
 
-def skip_cost(gtype: GeneratorType, generator: GeneratorState, remaining_seconds: int) -> BigValue:
+def skip_cost(gtype: GeneratorType, total_seconds: float, remaining_seconds: int) -> BigValue:
     """C × min(1, r / D) × 0.1 as the wire shows it (six digits, truncated), so the player pays the price
     shown; 1 when that shows as 0 (below 0.001), as the original."""
     whole = gtype.cost * SKIP_PRICE
-    if remaining_seconds < generator.build_total:
-        whole = whole * remaining_seconds / generator.build_total
+    if remaining_seconds < total_seconds:
+        whole = whole * remaining_seconds / total_seconds
     shown = BigValue.from_wire(*whole.to_wire())
     return MIN_SKIP_COST if shown.is_zero() else shown
 
