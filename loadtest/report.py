@@ -203,6 +203,9 @@ def mode_section(results: dict[str, Any], mode: str, rows: list[dict[str, Any]])
                   "same cores, one worker and one scheduler; server CPU includes nginx. Compare with the "
                   "single instance at the same number of players."]  # fmt: skip
     best, limit = capacity(results, mode), next((r for r in rows if not r["passed"]), None)
+    if best is not None and limit is None and mode != "reference /hello":
+        lines += ["", f"Every step passed: the capacity is at least {best['players']:,} players (the ladder's last "
+                  "step), not a measured limit."]  # fmt: skip
     lines += ["\n" + detail(r) for r in (best, limit) if r is not None]
     return "\n".join(lines)
 
