@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
-from fastapi import Response
+from fastapi import Request, Response
 
 from tycoon.auth.sessions import TokenPair
 from tycoon.config import Settings
@@ -17,7 +18,19 @@ CSRF_HEADER = "x-csrf-token"
 _WEEK = 7 * 24 * 3600
 
 
-def new_csrf_token() -> str:
+# What a CSRF token a client made itself may look like (the original client mints a UUID).
+_CLIENT_CSRF_TOKEN = re.compile(r"[A-Za-z0-9._~-]{16,128}")
+
+
+def csrf_token_for(request: Request) -> str:
+    """The CSRF token to set: the one the client already holds when it is a plausible token (its `X-CSRF-Token`
+    header, else its `csrf_token` cookie), or a new one. The original client keeps its own copy in the page's
+    cookies and sends it with every request; served from another site than the API, it cannot see the API's
+    cookie, so a new token at login would make every write a 403 "CSRF token mismatch" until a refresh. The token
+    is never checked against server state (ORIGINAL-RULES §13): the Origin check is the protection."""
+    for held in (request.headers.get(CSRF_HEADER), request.cookies.get(CSRF_COOKIE)):
+        if held and _CLIENT_CSRF_TOKEN.fullmatch(held):
+            return held
     return str(uuid.uuid4())
 
 

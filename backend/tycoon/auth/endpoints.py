@@ -83,7 +83,7 @@ async def _start_session(
 ) -> AuthOut:
     request.state.player_id = player.user_id  # the request log line names the player who signed up or in
     pair = await sessions.open_session(redis, _config(request), player.user_id, player.principal.is_admin)
-    csrf = cookies.new_csrf_token()
+    csrf = cookies.csrf_token_for(request)
     cookies.set_session(response, settings, pair, csrf, trap=True)
     return AuthOut(
         user=UserOut.model_validate(user_view(player, game.catalogue.current)),
@@ -114,7 +114,7 @@ async def login(
 @router.get("/csrf-token", response_model=CsrfOut, operation_id="csrf_token")
 @router.get("/csrf", response_model=CsrfOut, operation_id="csrf")
 async def csrf_token(request: Request, response: Response, settings: SettingsDep) -> CsrfOut:
-    token = request.cookies.get(cookies.CSRF_COOKIE) or cookies.new_csrf_token()
+    token = cookies.csrf_token_for(request)
     cookies.set_csrf(response, settings, token)
     return CsrfOut(csrf_token=token, detail="CSRF token issued")
 
@@ -152,7 +152,7 @@ async def _rotate(
     if not await sessions.close_session(redis, session):
         raise RefreshTokenInvalid()
     pair: TokenPair = await sessions.open_session(redis, _config(request), session.user_id, session.is_admin)
-    csrf = cookies.new_csrf_token()
+    csrf = cookies.csrf_token_for(request)
     cookies.set_session(response, settings, pair, csrf, trap=False)
     return TokensOut(
         detail=detail, access_token=pair.access_token, refresh_token=pair.refresh_token, csrf_token=csrf
