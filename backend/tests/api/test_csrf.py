@@ -128,3 +128,37 @@ async def test_issued_csrf_token_passes_the_check(http: httpx.AsyncClient, sessi
     headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Origin": ORIGIN}
     response = await http.post(STATE_CHANGING, headers=headers)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("authorization", ["", "   ", "Bearer", "Bearer   "])
+async def test_an_authorization_header_naming_no_token_does_not_skip_the_check(
+    http: httpx.AsyncClient, session: dict[str, str], authorization: str
+) -> None:
+    token = session["csrf_token"]
+    headers = {
+        **cookies(session, csrf=token),
+        "x-csrf-token": token,
+        "Origin": "https://evil.example",
+        "Authorization": authorization,
+    }
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Origin not allowed for state-changing request"}
+
+
+async def test_a_malformed_cookie_does_not_hide_the_csrf_cookie(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    token = session["csrf_token"]
+    jar = cookies(session, csrf=token)["Cookie"]
+    headers = {"Cookie": f"x y=1; {jar}", "x-csrf-token": token, "Origin": ORIGIN}
+    assert (await http.post(STATE_CHANGING, headers=headers)).status_code == 200
+
+
+async def test_a_malformed_cookie_does_not_turn_the_mismatch_check_off(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    jar = cookies(session, csrf=session["csrf_token"])["Cookie"]
+    headers = {"Cookie": f"x y=1; {jar}", "x-csrf-token": "other", "Origin": ORIGIN}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert (response.status_code, response.json()) == (403, {"detail": "CSRF token mismatch"})

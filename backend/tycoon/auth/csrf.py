@@ -6,9 +6,9 @@ check (non-browser clients send no Origin). Pure ASGI, so the check costs no ext
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tycoon.auth.cookies import CSRF_COOKIE
@@ -27,11 +27,21 @@ class CsrfOriginMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_check(scope):
             headers = dict(scope["headers"])
-            error = None if b"authorization" in headers else violation(headers, self.allowed)
+            bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
+            error = None if bearer else violation(headers, self.allowed)
             if error is not None:
                 await refuse_error(send, error)
                 return
         await self.app(scope, receive, send)
+
+
+def bearer_in(authorization: str) -> str | None:
+    """The token of an Authorization header (`Bearer x`, or a raw token as the original accepted); None when it
+    names none (empty, blank, or a bare scheme): such a request is authenticated by its cookies, if at all, and
+    must pass the Origin/CSRF check."""
+    scheme, _, value = authorization.strip().partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" else authorization.strip()
+    return token or None
 
 
 def origin_set(origins: list[str]) -> frozenset[str]:
@@ -77,10 +87,6 @@ def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
     raw = headers.get(b"cookie")
     if not raw:
         return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(raw.decode("latin-1"))
-    except Exception:  # a malformed Cookie header is the client's problem, not a 500
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
+    # Starlette's parser, as the rest of the request sees the cookies: lenient, so that one malformed cookie
+    # neither hides the CSRF cookie (a 403 for an honest client) nor turns the mismatch check off
+    return cookie_parser(raw.decode("latin-1")).get(name)

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 
 from tycoon.auth.cookies import ACCESS_COOKIE
-from tycoon.auth.csrf import cookies_may_authenticate
+from tycoon.auth.csrf import bearer_in, cookies_may_authenticate
 from tycoon.auth.sessions import is_refresh_token, token_hash
 from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated, WrongTokenType
 from tycoon.game.service import Game, Player
@@ -32,11 +32,7 @@ GameDep = Annotated[Game, Depends(get_game)]
 
 def authorization_token(request: Request) -> str | None:
     """`Authorization: Bearer x`, or a raw token as the original accepted."""
-    header = request.headers.get("authorization")
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value else header.strip()
+    return bearer_in(request.headers.get("authorization", ""))
 
 
 @dataclass(frozen=True, slots=True)
