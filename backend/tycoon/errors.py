@@ -86,6 +86,10 @@ class InvalidInquiryType(GameError):
     detail = "Invalid inquiry type"
 
 
+class TooManyPendingInquiries(GameError):
+    detail = "Too many pending inquiries"
+
+
 class UsernameTaken(GameError):
     detail = "Username already exists"
 

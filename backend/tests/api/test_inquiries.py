@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.api.conftest import app_of, user_of
 from tests.conftest import Api
-from tycoon.inquiries import repository
+from tycoon.inquiries import endpoints, repository
 from tycoon.inquiries.repository import InquiryRecord
 
 
@@ -93,11 +94,39 @@ async def test_admin_lists_every_pending_inquiry(api: Api, admin: Api) -> None:
     """No page size, as the original (the admin page shows all; a former default gave 200); `limit` is ignored."""
     app = app_of(api)
     for _ in range(250):
-        await repository.add(app.state.engine, record_of(api, content="many"))
+        await repository.add(app.state.engine, record_of(api, content="many"), max_pending=10**6)
     for query in ("", "?limit=1", "?limit=0", "?limit=abc"):
         response = await admin.get(f"/inquiries{query}")
         assert response.status_code == 200, response.text
         assert sum(row["user_id"] == api.user["user_id"] for row in response.json()) == 250
+
+
+async def test_a_player_may_have_twenty_inquiries_waiting(api: Api, admin: Api) -> None:
+    """A bound the original did not have: no player can grow the table without limit."""
+    first = await create(api)
+    for _ in range(19):
+        await create(api)
+    refused = await api.post("/inquiries", {"type": "bug", "content": "one more"})
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Too many pending inquiries"})
+    await admin.post(f"/inquiries/{first['inquiry_id']}/reject")
+    assert (await api.post("/inquiries", {"type": "bug", "content": "now"})).status_code == 200
+
+
+async def test_the_admin_list_is_bounded_by_the_size_of_its_contents(
+    api: Api, admin: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest inquiries whose contents start within LIST_BYTES; older ones once newer are decided."""
+    monkeypatch.setattr(endpoints, "LIST_BYTES", 1000)
+    made = []
+    for _ in range(5):
+        made.append(await create(api, "other", "z" * 400))
+        await asyncio.sleep(0.002)  # one millisecond each at least: the list orders by creation time
+    listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
+    assert listed == [
+        made[4]["inquiry_id"],
+        made[3]["inquiry_id"],
+        made[2]["inquiry_id"],
+    ]  # start at 0, 400, 800
 
 
 def record_of(api: Api, content: str) -> InquiryRecord:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
-from tycoon.errors import InquiryNotFound, InvalidInquiryType
+from tycoon.errors import InquiryNotFound, InvalidInquiryType, TooManyPendingInquiries
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
 from tycoon.kit.text import NO_NUL
@@ -19,6 +19,9 @@ from tycoon.rules import special
 router = APIRouter(tags=["inquiries"])
 
 INQUIRY_TYPES = frozenset({"bug", "vulnerability", "proposal", "other"})
+# Bounds the original did not have, so that no player can grow the table or the admin's list without limit:
+MAX_PENDING_PER_PLAYER = 20  # waiting inquiries of one author
+LIST_BYTES = 8 * 1024 * 1024  # the admin list's contents (older inquiries are listed once newer are decided)
 
 
 class InquiryIn(BaseModel):
@@ -64,14 +67,16 @@ async def create_inquiry(body: InquiryIn, request: Request, player: CurrentPlaye
         content=body.content,
         created_at_ms=int(time.time() * 1000),
     )
-    await repository.add(request.app.state.engine, record)
+    if not await repository.add(request.app.state.engine, record, MAX_PENDING_PER_PLAYER):
+        raise TooManyPendingInquiries()
     return _out(record)
 
 
 @router.get("/inquiries", response_model=list[InquiryOut], operation_id="list_inquiries")
 async def list_inquiries(request: Request, admin: CurrentAdmin) -> list[InquiryOut]:
-    """Every pending inquiry, as the original (the admin page shows them all; handled ones are deleted)."""
-    return [_out(record) for record in await repository.newest_first(request.app.state.engine)]
+    """The pending inquiries, newest first, as the original (the admin page shows them all; handled ones are
+    deleted), up to LIST_BYTES of contents."""
+    return [_out(record) for record in await repository.newest_first(request.app.state.engine, LIST_BYTES)]
 
 
 INQUIRY_ID_LENGTH = 36  # str(uuid4()), the column's width

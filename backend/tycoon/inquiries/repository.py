@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import BigInteger, String, Text, delete, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.models import Account, Inquiry
@@ -23,24 +23,36 @@ class InquiryRecord:
 _SELECT = select(
     Inquiry.id, Inquiry.user_id, Account.username, Inquiry.type, Inquiry.content, Inquiry.created_at_ms
 ).join(Account, Account.id == Inquiry.user_id)
+_FIELDS = ("id", "user_id", "username", "type", "content", "created_at_ms")
+NEWEST = (Inquiry.created_at_ms.desc(), Inquiry.id)
 
 
-async def add(engine: AsyncEngine, record: InquiryRecord) -> None:
-    values = {
-        "id": record.id,
-        "user_id": record.user_id,
-        "type": record.type,
-        "content": record.content,
-        "created_at_ms": record.created_at_ms,
-    }
+async def add(engine: AsyncEngine, record: InquiryRecord, max_pending: int) -> bool:
+    """Store an inquiry unless its author already has `max_pending` waiting (one statement); whether it was."""
+    pending = select(func.count()).where(Inquiry.user_id == record.user_id).scalar_subquery()
+    row = select(
+        literal(record.id, String),
+        literal(record.user_id, String),
+        literal(record.type, String),
+        literal(record.content, Text),
+        literal(record.created_at_ms, BigInteger),
+    ).where(pending < max_pending)
+    columns = ["id", "user_id", "type", "content", "created_at_ms"]
     async with engine.begin() as conn:
-        await conn.execute(insert(Inquiry).values(values))
+        result = await conn.execute(insert(Inquiry).from_select(columns, row))
+    return bool(result.rowcount)
 
 
-async def newest_first(engine: AsyncEngine) -> list[InquiryRecord]:
-    """One query with the authors' names (the original made one per inquiry)."""
+async def newest_first(engine: AsyncEngine, max_bytes: int) -> list[InquiryRecord]:
+    """One query with the authors' names (the original made one per inquiry): the newest inquiries whose
+    contents, newer ones included, start within the first `max_bytes` bytes — a bounded answer however many
+    inquiries wait (older ones are listed once newer ones are decided)."""
+    size = func.octet_length(Inquiry.content)
+    before = func.coalesce(func.sum(size).over(order_by=NEWEST, rows=(None, -1)), 0)
+    ranked = _SELECT.add_columns(before.label("before")).subquery()
+    listed = select(*(ranked.c[name] for name in _FIELDS)).where(ranked.c.before < max_bytes)
     async with engine.connect() as conn:
-        rows = await conn.execute(_SELECT.order_by(Inquiry.created_at_ms.desc()))
+        rows = await conn.execute(listed.order_by(ranked.c.created_at_ms.desc(), ranked.c.id))
     return [InquiryRecord(*row) for row in rows]
 
 
