@@ -92,10 +92,11 @@ describe('describeError', () => {
   });
 
   it('has Korean for every message the server sends a player, and no English on a server error', () => {
-    for (const detail of ['Invalid inquiry type', 'Inquiry not found', 'Unknown upgrade', 'User mismatch', 'Generator type not found', 'Tutorial step must be between 0 and 20', 'Request body not received in time', 'Request body too large']) {
+    for (const detail of ['Invalid inquiry type', 'Too many pending inquiries', 'Inquiry not found', 'Unknown upgrade', 'User mismatch', 'Generator type not found', 'Tutorial step must be between 0 and 20', 'Request body not received in time', 'Request body too large']) {
       expect(describeError(new ApiError(400, detail))).not.toBe(detail);
     }
     expect(describeError(new ApiError(503, 'Service temporarily unavailable'))).toContain('잠시 후');
     expect(describeError(new ApiError(500, 'Internal Server Error'))).not.toContain('Internal');
+    expect(describeError(new ApiError(400, 'Too many pending inquiries'))).toContain('문의');
   });
 });

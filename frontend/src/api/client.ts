@@ -261,6 +261,7 @@ const KOREAN: Record<string, string> = {
   'Admin access required': '관리자만 할 수 있습니다.',
   'Amount must be at most 10000 per request': '한 번에 10000레벨까지만 살 수 있습니다.',
   'Invalid inquiry type': '문의 종류가 올바르지 않습니다.',
+  'Too many pending inquiries': '답변을 기다리는 문의가 너무 많습니다. 처리된 뒤에 다시 보내 주세요.',
   'Inquiry not found': '문의를 찾을 수 없습니다. 이미 처리되었을 수 있습니다.',
   'Unknown upgrade': '알 수 없는 업그레이드입니다.',
   'User mismatch': '다른 계정의 요청입니다. 다시 로그인하세요.',
@@ -276,8 +277,9 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
     if (error.status >= 500) return KOREAN[error.detail] ?? '서버 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
+    if (KOREAN[error.detail]) return KOREAN[error.detail];
     if (error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
-    return KOREAN[error.detail] ?? error.detail;
+    return error.detail;
   }
   if (error instanceof DOMException && error.name === 'AbortError') return '요청이 취소되었습니다.';
   if (error instanceof TypeError) return '서버에 연결할 수 없습니다. 네트워크를 확인하세요.';
