@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -187,6 +189,13 @@ async def test_backoff_also_holds_back_the_right_password(api: Api) -> None:
     await login(api.http, username, "wrongpass9")
     response = await login(api.http, username)
     assert response.status_code == 429
+
+
+async def test_attempts_made_at_once_cannot_all_pass_the_backoff(api: Api) -> None:
+    """Ten wrong passwords at once: one is checked (401), the others are refused (429) without a check."""
+    username = api.user["username"]
+    answers = await asyncio.gather(*(login(api.http, username, f"wrongpass{n}") for n in range(10)))
+    assert sorted(response.status_code for response in answers) == [401] + [429] * 9
 
 
 async def test_backoff_is_per_username(api: Api) -> None:

@@ -36,13 +36,15 @@ async def register(engine: AsyncEngine, redis: Redis, username: str, password: s
 
 
 async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: str, password: str) -> Player:
-    """Every failure counts against the username sent, whatever its form (as the original), and answers alike."""
-    await throttle.check_username(redis, username)
-    account = await _account_opened(engine, username, password)
-    if account is None:
-        await throttle.record_failure(redis, username)
-        raise InvalidCredentials()
-    await throttle.clear_failures(redis, username)
+    """Every failure counts against the username sent, whatever its form (as the original), and answers alike;
+    one attempt per username at a time, so that attempts made at once cannot all pass the backoff."""
+    async with throttle.one_attempt(redis, username):
+        await throttle.check_username(redis, username)
+        account = await _account_opened(engine, username, password)
+        if account is None:
+            await throttle.record_failure(redis, username)
+            raise InvalidCredentials()
+        await throttle.clear_failures(redis, username)
     loaded = await game.store.load(account.id)
     if loaded is None:
         raise InvalidCredentials()

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from tycoon.errors import QuotaPolicy, TooManyRequests
 from tycoon.ratelimit.limits import address_key
 from tycoon.redis import Redis
 
 MAX_COOLDOWN_SECONDS = 300
+ATTEMPT_MARK_MS = 10_000  # far longer than an attempt takes (an Argon2 check), short if its process dies
 WINDOW_SECONDS = 60
 
 # KEYS[1]: the IP's attempt times; ARGV: now, window, limit, a unique member. Refused attempts are not kept, so the
@@ -55,6 +58,20 @@ async def check_username(redis: Redis, username: str) -> None:
             retry_after=wait,
             policy=QuotaPolicy("login-username", 1, cooldown),  # one attempt per cooldown
         )
+
+
+@asynccontextmanager
+async def one_attempt(redis: Redis, username: str) -> AsyncIterator[None]:
+    """One login attempt per username at a time, in every process: attempts made at once would all pass the
+    backoff before any of their failures is recorded (the original, one blocking process, took them in turn).
+    Another attempt meanwhile is refused as a throttled one; the mark expires should its process die."""
+    key = f"{_user_key(username)}:busy"
+    if not await redis.set(key, "1", nx=True, px=ATTEMPT_MARK_MS):
+        raise TooManyRequests("Too many attempts. Please wait.", policy=QuotaPolicy("login-username", 1, 1))
+    try:
+        yield
+    finally:
+        await redis.delete(key)
 
 
 async def record_failure(redis: Redis, username: str) -> None:
