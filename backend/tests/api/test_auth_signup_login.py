@@ -192,10 +192,26 @@ async def test_backoff_also_holds_back_the_right_password(api: Api) -> None:
 
 
 async def test_attempts_made_at_once_cannot_all_pass_the_backoff(api: Api) -> None:
-    """Ten wrong passwords at once: one is checked (401), the others are refused (429) without a check."""
+    """Ten wrong passwords at once: one is checked (401); the others wait their turn and then meet its backoff."""
     username = api.user["username"]
     answers = await asyncio.gather(*(login(api.http, username, f"wrongpass{n}") for n in range(10)))
     assert sorted(response.status_code for response in answers) == [401] + [429] * 9
+
+
+async def test_a_double_clicked_login_gets_two_answers(api: Api) -> None:
+    username = api.user["username"]
+    answers = await asyncio.gather(login(api.http, username), login(api.http, username))
+    assert [response.status_code for response in answers] == [200, 200]
+
+
+async def test_an_attempt_releases_only_its_own_mark(redis_app: FastAPI) -> None:
+    """After its mark expired and another attempt took it, a slow attempt must not delete the other's."""
+    redis, name = redis_app.state.redis, new_username()
+    async with throttle.one_attempt(redis, name):
+        key = f"{throttle._user_key(name)}:busy"
+        await redis.set(key, "another attempt")
+    assert await redis.get(key) == "another attempt"
+    await redis.delete(key)
 
 
 async def test_backoff_is_per_username(api: Api) -> None:

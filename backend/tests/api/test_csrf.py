@@ -162,3 +162,19 @@ async def test_a_malformed_cookie_does_not_turn_the_mismatch_check_off(
     headers = {"Cookie": f"x y=1; {jar}", "x-csrf-token": "other", "Origin": ORIGIN}
     response = await http.post(STATE_CHANGING, headers=headers)
     assert (response.status_code, response.json()) == (403, {"detail": "CSRF token mismatch"})
+
+
+async def test_a_repeated_authorization_header_is_read_as_authentication_reads_it(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    """The first copy names no token, so the cookie authenticates: the check must apply, whatever the second."""
+    token = session["csrf_token"]
+    headers = [
+        *cookies(session, csrf=token).items(),
+        ("x-csrf-token", token),
+        ("Origin", "https://evil.example"),
+        ("Authorization", "Bearer"),
+        ("Authorization", "Bearer junk"),
+    ]
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 403

@@ -112,6 +112,22 @@ async def test_a_player_may_have_twenty_inquiries_waiting(api: Api, admin: Api) 
     assert (await api.post("/inquiries", {"type": "bug", "content": "now"})).status_code == 200
 
 
+async def test_posts_sent_at_once_keep_to_twenty_waiting(api: Api) -> None:
+    answers = await asyncio.gather(
+        *(api.post("/inquiries", {"type": "bug", "content": f"at once {n}"}) for n in range(30))
+    )
+    assert sorted(response.status_code for response in answers) == [200] * 20 + [400] * 10
+
+
+async def test_the_admin_list_is_bounded_in_rows(
+    api: Api, admin: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(endpoints, "LIST_ROWS", 2)
+    for _ in range(3):
+        await create(api)
+    assert len((await admin.get("/inquiries")).json()) == 2
+
+
 async def test_the_admin_list_is_bounded_by_the_size_of_its_contents(
     api: Api, admin: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,7 +26,7 @@ class CsrfOriginMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_check(scope):
-            headers = dict(scope["headers"])
+            headers = first_headers(scope)
             bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
             error = None if bearer else violation(headers, self.allowed)
             if error is not None:
@@ -44,6 +44,15 @@ def bearer_in(authorization: str) -> str | None:
     return token or None
 
 
+def first_headers(scope: Scope) -> dict[bytes, bytes]:
+    """Each header's first copy, as the request the routes see reads it (Starlette's `headers.get`): a repeated
+    Authorization header must not be one token for this check and another for authentication."""
+    headers: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        headers.setdefault(name, value)
+    return headers
+
+
 def origin_set(origins: list[str]) -> frozenset[str]:
     return frozenset(origin.rstrip("/") for origin in origins)
 
@@ -54,7 +63,7 @@ def needs_check(scope: Scope) -> bool:
 
 def cookies_may_authenticate(scope: Scope, allowed: frozenset[str]) -> bool:
     """Whether this request passes the check it would face without an Authorization header."""
-    return not needs_check(scope) or violation(dict(scope["headers"]), allowed) is None
+    return not needs_check(scope) or violation(first_headers(scope), allowed) is None
 
 
 def violation(headers: dict[bytes, bytes], allowed: frozenset[str]) -> GameError | None:

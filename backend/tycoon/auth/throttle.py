@@ -6,6 +6,7 @@ sent, as the original): after n failures, wait min(2^n, 300) seconds after the l
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import uuid
@@ -18,6 +19,15 @@ from tycoon.redis import Redis
 
 MAX_COOLDOWN_SECONDS = 300
 ATTEMPT_MARK_MS = 10_000  # far longer than an attempt takes (an Argon2 check), short if its process dies
+ATTEMPT_WAIT_SECONDS = 2.0
+ATTEMPT_POLL_SECONDS = 0.05
+
+# KEYS[1]: an attempt's mark; ARGV[1]: its owner. Deletes it only if it is still that attempt's (after an expiry
+# another attempt may hold it).
+_RELEASE_OWN = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 WINDOW_SECONDS = 60
 
 # KEYS[1]: the IP's attempt times; ARGV: now, window, limit, a unique member. Refused attempts are not kept, so the
@@ -64,14 +74,21 @@ async def check_username(redis: Redis, username: str) -> None:
 async def one_attempt(redis: Redis, username: str) -> AsyncIterator[None]:
     """One login attempt per username at a time, in every process: attempts made at once would all pass the
     backoff before any of their failures is recorded (the original, one blocking process, took them in turn).
-    Another attempt meanwhile is refused as a throttled one; the mark expires should its process die."""
-    key = f"{_user_key(username)}:busy"
-    if not await redis.set(key, "1", nx=True, px=ATTEMPT_MARK_MS):
-        raise TooManyRequests("Too many attempts. Please wait.", policy=QuotaPolicy("login-username", 1, 1))
+    Another attempt waits its turn for up to ATTEMPT_WAIT_SECONDS (a double-clicked login button gets two
+    answers), then is refused as a throttled one; the mark is this attempt's own and expires should its process
+    die."""
+    key, mine = f"{_user_key(username)}:busy", uuid.uuid4().hex
+    deadline = time.monotonic() + ATTEMPT_WAIT_SECONDS
+    while not await redis.set(key, mine, nx=True, px=ATTEMPT_MARK_MS):
+        if time.monotonic() >= deadline:
+            raise TooManyRequests(
+                "Too many attempts. Please wait.", policy=QuotaPolicy("login-username", 1, 1)
+            )
+        await asyncio.sleep(ATTEMPT_POLL_SECONDS)
     try:
         yield
     finally:
-        await redis.delete(key)
+        await redis.eval(_RELEASE_OWN, 1, key, mine)
 
 
 async def record_failure(redis: Redis, username: str) -> None:

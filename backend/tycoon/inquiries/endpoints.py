@@ -21,7 +21,10 @@ router = APIRouter(tags=["inquiries"])
 INQUIRY_TYPES = frozenset({"bug", "vulnerability", "proposal", "other"})
 # Bounds the original did not have, so that no player can grow the table or the admin's list without limit:
 MAX_PENDING_PER_PLAYER = 20  # waiting inquiries of one author
-LIST_BYTES = 8 * 1024 * 1024  # the admin list's contents (older inquiries are listed once newer are decided)
+# The admin list: its contents' stored bytes (JSON can spell a control character in 6) and its rows; older
+# inquiries are listed once newer ones are decided.
+LIST_BYTES = 2 * 1024 * 1024
+LIST_ROWS = 500
 
 
 class InquiryIn(BaseModel):
@@ -75,8 +78,11 @@ async def create_inquiry(body: InquiryIn, request: Request, player: CurrentPlaye
 @router.get("/inquiries", response_model=list[InquiryOut], operation_id="list_inquiries")
 async def list_inquiries(request: Request, admin: CurrentAdmin) -> list[InquiryOut]:
     """The pending inquiries, newest first, as the original (the admin page shows them all; handled ones are
-    deleted), up to LIST_BYTES of contents."""
-    return [_out(record) for record in await repository.newest_first(request.app.state.engine, LIST_BYTES)]
+    deleted), up to LIST_BYTES of contents and LIST_ROWS inquiries."""
+    return [
+        _out(record)
+        for record in await repository.newest_first(request.app.state.engine, LIST_BYTES, LIST_ROWS)
+    ]
 
 
 INQUIRY_ID_LENGTH = 36  # str(uuid4()), the column's width

@@ -39,20 +39,22 @@ async def add(engine: AsyncEngine, record: InquiryRecord, max_pending: int) -> b
     ).where(pending < max_pending)
     columns = ["id", "user_id", "type", "content", "created_at_ms"]
     async with engine.begin() as conn:
+        # the author's inquiries one at a time, so that posts sent at once cannot all count the same waiting ones
+        await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(record.user_id))))
         result = await conn.execute(insert(Inquiry).from_select(columns, row))
     return bool(result.rowcount)
 
 
-async def newest_first(engine: AsyncEngine, max_bytes: int) -> list[InquiryRecord]:
-    """One query with the authors' names (the original made one per inquiry): the newest inquiries whose
-    contents, newer ones included, start within the first `max_bytes` bytes — a bounded answer however many
-    inquiries wait (older ones are listed once newer ones are decided)."""
+async def newest_first(engine: AsyncEngine, max_bytes: int, max_rows: int) -> list[InquiryRecord]:
+    """One query with the authors' names (the original made one per inquiry): the newest inquiries, at most
+    `max_rows`, whose contents, newer ones included, start within the first `max_bytes` bytes — a bounded answer
+    however many inquiries wait (older ones are listed once newer ones are decided)."""
     size = func.octet_length(Inquiry.content)
     before = func.coalesce(func.sum(size).over(order_by=NEWEST, rows=(None, -1)), 0)
     ranked = _SELECT.add_columns(before.label("before")).subquery()
     listed = select(*(ranked.c[name] for name in _FIELDS)).where(ranked.c.before < max_bytes)
     async with engine.connect() as conn:
-        rows = await conn.execute(listed.order_by(ranked.c.created_at_ms.desc(), ranked.c.id))
+        rows = await conn.execute(listed.order_by(ranked.c.created_at_ms.desc(), ranked.c.id).limit(max_rows))
     return [InquiryRecord(*row) for row in rows]
 
 
