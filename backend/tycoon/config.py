@@ -84,10 +84,8 @@ class Settings(BaseSettings):
                 raw = values.get(name)
                 if isinstance(raw, str):
                     values[name] = [item.strip() for item in raw.split(",") if item.strip()]
-        for name in (
-            "frontend_origins",
-            "FRONTEND_ORIGINS",
-        ):  # an origin has no path: "https://site/" is "https://site"
+        # an origin has no path: "https://site/" is "https://site"
+        for name in ("frontend_origins", "FRONTEND_ORIGINS"):
             if isinstance(origins := values.get(name), list):
                 values[name] = [str(origin).rstrip("/") for origin in origins]
         return values

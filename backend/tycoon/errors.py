@@ -246,4 +246,9 @@ class RateLimited(TooManyRequests):
 
     def __init__(self, policy: QuotaPolicy, retry_after: float) -> None:
         super().__init__(retry_after=retry_after, policy=policy)
-        self.scope = policy.name
+        self.policy: QuotaPolicy = policy
+
+    @property
+    def scope(self) -> str:
+        """Which limit: "ip" or "player" (the metric's label)."""
+        return self.policy.name

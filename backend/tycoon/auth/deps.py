@@ -104,7 +104,7 @@ async def current_player(request: Request) -> Player:
     return await settle(request, await authenticate(request))
 
 
-# The dependencies that open a session, and with it charge the rate limits (ratelimit/public.py limits the other
+# The dependencies that open a session, and with it charge the rate limits (RateLimitMiddleware limits the other
 # routes by address): a route that calls `authenticate` must do it through one of them.
 SESSION_DEPENDENCIES: set[Callable[..., Awaitable[object]]] = {current_caller, current_player}
 

@@ -6,29 +6,25 @@ sent, as the original): after n failures, wait min(2^n, 300) seconds after the l
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from redis.exceptions import LockNotOwnedError
+
 from tycoon.errors import QuotaPolicy, TooManyRequests
 from tycoon.ratelimit.limits import address_key
 from tycoon.redis import Redis
 
 MAX_COOLDOWN_SECONDS = 300
-ATTEMPT_MARK_MS = 10_000  # far longer than an attempt takes (an Argon2 check), short if its process dies
+WINDOW_SECONDS = 60
+TOO_MANY_ATTEMPTS = "Too many attempts. Please wait."
+ATTEMPT_MARK_SECONDS = 10.0  # far longer than an attempt takes (an Argon2 check), short if its process dies
 ATTEMPT_WAIT_SECONDS = 2.0
 ATTEMPT_POLL_SECONDS = 0.05
-
-# KEYS[1]: an attempt's mark; ARGV[1]: its owner. Deletes it only if it is still that attempt's (after an expiry
-# another attempt may hold it).
-_RELEASE_OWN = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-WINDOW_SECONDS = 60
 
 # KEYS[1]: the IP's attempt times; ARGV: now, window, limit, a unique member. Refused attempts are not kept, so the
 # set holds at most `limit` times. Returns the seconds until an attempt is allowed again, or nil once recorded.
@@ -53,7 +49,7 @@ async def check_ip(redis: Redis, ip: str, limit_per_minute: int) -> None:
     )
     if wait is not None:
         policy = QuotaPolicy("login-ip", limit_per_minute, WINDOW_SECONDS)
-        raise TooManyRequests("Too many attempts. Please wait.", retry_after=float(wait), policy=policy)
+        raise TooManyRequests(TOO_MANY_ATTEMPTS, retry_after=float(wait), policy=policy)
 
 
 async def check_username(redis: Redis, username: str) -> None:
@@ -77,18 +73,22 @@ async def one_attempt(redis: Redis, username: str) -> AsyncIterator[None]:
     Another attempt waits its turn for up to ATTEMPT_WAIT_SECONDS (a double-clicked login button gets two
     answers), then is refused as a throttled one; the mark is this attempt's own and expires should its process
     die."""
-    key, mine = f"{_user_key(username)}:busy", uuid.uuid4().hex
-    deadline = time.monotonic() + ATTEMPT_WAIT_SECONDS
-    while not await redis.set(key, mine, nx=True, px=ATTEMPT_MARK_MS):
-        if time.monotonic() >= deadline:
-            raise TooManyRequests(
-                "Too many attempts. Please wait.", policy=QuotaPolicy("login-username", 1, 1)
-            )
-        await asyncio.sleep(ATTEMPT_POLL_SECONDS)
+    turn = redis.lock(
+        f"{_user_key(username)}:busy",
+        timeout=ATTEMPT_MARK_SECONDS,
+        sleep=ATTEMPT_POLL_SECONDS,
+        blocking_timeout=ATTEMPT_WAIT_SECONDS,
+        thread_local=False,
+    )
+    if not await turn.acquire():
+        raise TooManyRequests(TOO_MANY_ATTEMPTS, policy=QuotaPolicy("login-username", 1, 1))
     try:
         yield
     finally:
-        await redis.eval(_RELEASE_OWN, 1, key, mine)
+        with contextlib.suppress(
+            LockNotOwnedError
+        ):  # expired, and perhaps another attempt's by now: not ours
+            await turn.release()
 
 
 async def record_failure(redis: Redis, username: str) -> None:

@@ -23,7 +23,6 @@ class InquiryRecord:
 _SELECT = select(
     Inquiry.id, Inquiry.user_id, Account.username, Inquiry.type, Inquiry.content, Inquiry.created_at_ms
 ).join(Account, Account.id == Inquiry.user_id)
-_FIELDS = ("id", "user_id", "username", "type", "content", "created_at_ms")
 NEWEST = (Inquiry.created_at_ms.desc(), Inquiry.id)
 
 
@@ -52,7 +51,8 @@ async def newest_first(engine: AsyncEngine, max_bytes: int, max_rows: int) -> li
     size = func.octet_length(Inquiry.content)
     before = func.coalesce(func.sum(size).over(order_by=NEWEST, rows=(None, -1)), 0)
     ranked = _SELECT.add_columns(before.label("before")).subquery()
-    listed = select(*(ranked.c[name] for name in _FIELDS)).where(ranked.c.before < max_bytes)
+    fields = [column for column in ranked.c if column.key != "before"]  # _SELECT's
+    listed = select(*fields).where(ranked.c.before < max_bytes)
     async with engine.connect() as conn:
         rows = await conn.execute(listed.order_by(ranked.c.created_at_ms.desc(), ranked.c.id).limit(max_rows))
     return [InquiryRecord(*row) for row in rows]

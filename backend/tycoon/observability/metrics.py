@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
-import time
 from time import perf_counter
 
 import structlog
@@ -198,7 +197,7 @@ async def _check_dependencies(state: State) -> None:
 def _postgres_check_due(state: State) -> bool:
     """At most once a second per process: /metrics is open when no METRICS_TOKEN is set, and a flood of it must
     not become a flood of PostgreSQL queries (Prometheus scrapes every 15 s or so)."""
-    now = time.monotonic()
+    now = perf_counter()
     last: float = getattr(state, "postgres_checked_at", -DEPENDENCY_CHECK_INTERVAL_SECONDS)
     if now - last < DEPENDENCY_CHECK_INTERVAL_SECONDS:
         return False

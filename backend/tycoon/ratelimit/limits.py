@@ -73,9 +73,12 @@ class Limits:
         ]  # fmt: skip
 
     def refusal(self, wait_ms: int, scope: str) -> RateLimited:
-        if scope == "ip":
-            return RateLimited(quota_policy(scope, self.ip_per_second, self.ip_burst), wait_ms / 1000)
-        return RateLimited(quota_policy(scope, self.player_per_second, self.player_burst), wait_ms / 1000)
+        rate, burst = (
+            (self.ip_per_second, self.ip_burst)
+            if scope == "ip"
+            else (self.player_per_second, self.player_burst)
+        )
+        return RateLimited(quota_policy(scope, rate, burst), wait_ms / 1000)
 
 
 def address_key(ip: str) -> str:

@@ -45,6 +45,7 @@ class RateLimitMiddleware:
         self.app = app
         self.limits = limits
         self._script: AsyncScript | None = None
+        self._public: frozenset[str] | None = None  # the app's public_paths, read once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or self._session_limits(scope):
@@ -67,13 +68,14 @@ class RateLimitMiddleware:
             return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    def _session_limits(scope: Scope) -> bool:
+    def _session_limits(self, scope: Scope) -> bool:
         """Whether the session script will charge this request's limits."""
         if not _has_credentials(scope):
             return False
-        public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
-        return scope["path"] not in public
+        if self._public is None:
+            public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
+            self._public = public
+        return scope["path"] not in self._public
 
 
 def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
