@@ -40,6 +40,14 @@ from locust.env import Environment
 from locust.exception import StopUser
 from locust.runners import MasterRunner, Runner, WorkerRunner
 
+from tycoon.errors import (
+    GeneratorLimitReached,
+    NotEnoughEnergy,
+    NotEnoughMoney,
+    NotEnoughMoneyToSkip,
+    PositionTaken,
+)
+
 ORIGIN = os.environ.get("TYCOON_ORIGIN", "http://127.0.0.1:5173")
 REQUESTS_PER_SECOND = float(os.environ.get("TYCOON_PLAYER_RPS", "1"))
 PROCESSES = int(os.environ.get("TYCOON_LOCUST_PROCESSES", "1"))
@@ -84,13 +92,8 @@ ACCOUNTS = AccountPool(os.environ.get("TYCOON_ACCOUNTS"))
 # Outcomes ---------------------------------------------------------------------------------------------------
 # The game's 400s an action of this mix may meet; any other 400 (a validation bug, a wrong id) is a failure.
 GAME_REFUSALS = frozenset(
-    {
-        "Not enough money",
-        "Not enough money to skip build",
-        "Not enough energy",
-        "Generator limit reached",
-        "Generator already exists in this position",
-    }
+    error.detail
+    for error in (NotEnoughMoney, NotEnoughMoneyToSkip, NotEnoughEnergy, GeneratorLimitReached, PositionTaken)
 )
 
 
