@@ -117,6 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Server-authoritative Energy Tycoon: the original API, computed by the server.",
         lifespan=lifespan,
+        # A body without a Content-Type is read as JSON, as the original's FastAPI did. The CSRF layer, not the
+        # content type, keeps cross-site requests out (docs/decisions.md).
+        strict_content_type=False,
     )
     app.state.settings = settings
     app.state.session_config = session_config(settings)
@@ -185,6 +188,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             headers = refusal_headers(error)
             if isinstance(error, RateLimited):
                 RATE_LIMITED.labels(scope=error.scope).inc()
+                if error.player_id:  # the runbook looks for the players who send too fast in the log
+                    request.state.player_id = error.player_id
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RedisError)
@@ -194,6 +199,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeoutError)  # every pooled connection busy: overload, not a bug
+    # asyncpg raises plain OSError (refused, unreachable, name not found) and TimeoutError when it cannot
+    # connect, unwrapped by SQLAlchemy; redis-py wraps its own in RedisError, and our code does no other I/O.
+    @app.exception_handler(OSError)
     async def postgres_down(request: Request, error: Exception) -> JSONResponse:
         return _storage_unavailable("postgres", error)
 

@@ -28,9 +28,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     environment: Environment = Environment.development
-    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/tycoon"
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    secret_key: str = DEFAULT_SECRET_KEY
+    # repr=False: what holds a password or a key stays out of reprs (tracebacks, error reports)
+    database_url: str = Field("postgresql+asyncpg://postgres@127.0.0.1:5432/tycoon", repr=False)
+    redis_url: str = Field("redis://127.0.0.1:6379/0", repr=False)
+    secret_key: str = Field(DEFAULT_SECRET_KEY, repr=False)
     frontend_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"]
     )
@@ -72,8 +73,10 @@ class Settings(BaseSettings):
     # observability
     log_level: str = "INFO"
     log_json: bool = True
-    sentry_dsn: str | None = None
-    metrics_token: str | None = None  # GET /metrics then wants `Authorization: Bearer <token>`
+    sentry_dsn: str | None = Field(None, repr=False)
+    metrics_token: str | None = Field(
+        None, repr=False
+    )  # GET /metrics then wants `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None
 
     @model_validator(mode="before")

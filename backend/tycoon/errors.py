@@ -244,9 +244,10 @@ class RateLimited(TooManyRequests):
 
     detail = "Too many requests, slow down"
 
-    def __init__(self, policy: QuotaPolicy, retry_after: float) -> None:
+    def __init__(self, policy: QuotaPolicy, retry_after: float, player_id: str | None = None) -> None:
         super().__init__(retry_after=retry_after, policy=policy)
         self.policy: QuotaPolicy = policy
+        self.player_id = player_id
 
     @property
     def scope(self) -> str:

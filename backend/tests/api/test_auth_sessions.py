@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +24,10 @@ from tests.api.conftest import (
 )
 from tests.conftest import ORIGIN, Api, http_client, make_settings
 from tycoon.app import create_app
+from tycoon.auth import service
+from tycoon.errors import InvalidToken
+from tycoon.kit.bignum import BigValue
+from tycoon.rankings.scores import Criteria, zset_key
 
 
 # refresh
@@ -242,6 +248,29 @@ async def test_two_deletions_at_once_delete_once(api: Api) -> None:
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [200, 401], [answer.text for answer in answers]
     assert (await api.get("/progress")).status_code == 401
+
+
+async def test_a_request_in_flight_during_a_deletion_does_not_bring_the_player_back(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request of the player loaded before the deletion and saves between the Redis clean-up and the rows'
+    # deletion: its save finds no cached copy, reloads (from PostgreSQL, where the rows still are) and saves
+    # again, which used to put the player back in Redis and in every ranking, nameless, for a week.
+    game = app.state.game
+    user_id = api.user["user_id"]
+    delete_rows = service.accounts.delete_account
+
+    async def in_flight_then_delete(engine: Any, deleted_id: str) -> bool:
+        with contextlib.suppress(InvalidToken):
+            await game.act_on_user(deleted_id, lambda state: setattr(state, "money", BigValue("1e500")))
+        return await delete_rows(engine, deleted_id)
+
+    monkeypatch.setattr(service.accounts, "delete_account", in_flight_then_delete)
+    assert (await api.post("/delete_account", {"password": PASSWORD})).status_code == 200
+    assert await game.store.load(user_id) is None
+    redis = app.state.redis
+    for criteria in Criteria:
+        assert await redis.zscore(zset_key(criteria), user_id) is None, criteria
 
 
 async def test_deleted_account_tokens_are_dead(api: Api, http: httpx.AsyncClient) -> None:

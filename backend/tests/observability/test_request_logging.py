@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import signal
@@ -66,6 +67,16 @@ async def test_unmatched_and_failing_requests_are_logged(
     assert (missing["route"], missing["status"], missing["player_id"]) == ("unmatched", 404, None)
     assert failed.status_code == 500
     assert (boom["route"], boom["status"], boom["level"]) == ("/boom", 500, "error")
+
+
+def test_a_library_error_logs_its_traceback_as_text(capfd: pytest.CaptureFixture[str]) -> None:
+    try:
+        raise ConnectionRefusedError("nobody listens")
+    except ConnectionRefusedError:
+        logging.getLogger("some.library").exception("could not connect")
+    (line,) = [line for line in json_lines(capfd.readouterr().out) if line["event"] == "could not connect"]
+    assert "Traceback (most recent call last)" in line["exception"]
+    assert "ConnectionRefusedError: nobody listens" in line["exception"]
 
 
 async def test_health_checks_and_scrapes_are_not_logged(

@@ -24,6 +24,22 @@ assert init_sentry(Settings(sentry_dsn="http://public@127.0.0.1:9/1", environmen
                             secret_key="not-the-default"))
 options = sentry_sdk.get_client().options
 print(options["environment"], options["send_default_pii"], options["traces_sample_rate"])
+sent = []
+sentry_sdk.get_client().transport.capture_envelope = lambda envelope: sent.append(envelope.serialize())
+from tycoon.auth.endpoints import Credentials
+def login(body):
+    settings = Settings(database_url="postgresql://tycoon:db-password@db/tycoon", secret_key="the-secret-key",
+                        metrics_token="the-metrics-token", sentry_dsn="http://public@127.0.0.1:9/1")
+    raise RuntimeError("storage down")
+try:
+    login(Credentials(username="someone", password="a-players-password"))
+except RuntimeError:
+    sentry_sdk.capture_exception()
+sentry_sdk.flush(timeout=2)
+report = b"".join(sent)
+print(len(sent), b"storage down" in report,
+      [secret for secret in (b"db-password", b"the-secret-key", b"the-metrics-token", b"a-players-password")
+       if secret in report])
 sentry_sdk.get_client().close(timeout=0)
 """
 
@@ -32,11 +48,11 @@ def test_sentry_stays_off_without_a_dsn() -> None:
     assert init_sentry(Settings(sentry_dsn=None)) is False
 
 
-def test_sentry_reports_the_environment_and_no_personal_data() -> None:
+def test_sentry_reports_the_environment_and_no_personal_data_or_secrets() -> None:
     run = subprocess.run(
         [sys.executable, "-c", SENTRY_CHECK], cwd=BACKEND, capture_output=True, text=True, check=True
     )
-    assert run.stdout.split() == ["production", "False", "0.01"]
+    assert run.stdout.splitlines() == ["production False 0.01", "1 True []"], run.stderr
 
 
 def write_counter(path: Path, handler: str, count: float) -> None:

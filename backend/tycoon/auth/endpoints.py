@@ -28,11 +28,11 @@ CredentialText = Annotated[str, Field(max_length=2**20)]
 
 class Credentials(BaseModel):
     username: CredentialText
-    password: CredentialText
+    password: Annotated[CredentialText, Field(repr=False)]
 
 
 class PasswordIn(BaseModel):
-    password: CredentialText
+    password: Annotated[CredentialText, Field(repr=False)]
 
 
 class AuthOut(BaseModel):

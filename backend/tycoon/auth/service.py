@@ -67,12 +67,21 @@ async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id:
 
     The rows go last: should a step fail (503), the account is still there, no session can use it, and the
     player can log in again and retry; nothing is left behind that no request could reach. An account already gone
-    (deleted by a concurrent request) is answered 401, as its session has ended."""
+    (deleted by a concurrent request) is answered 401, as its session has ended.
+
+    A request of the player's still in flight may save once more: the cached copy is barred from being reloaded
+    from PostgreSQL until the rows are gone (`forget`), and the rankings are cleared again after them."""
     account = await accounts.find_by_id(engine, user_id)
     if account is not None and not await passwords.verify_password(password, account.password_hash):
         raise WrongPassword()
     await sessions.close_all(redis, user_id)
     await game.store.forget(user_id)
     await rankings.remove_player(redis, user_id)
-    if account is None or not await accounts.delete_account(engine, user_id):
+    try:
+        deleted = account is not None and await accounts.delete_account(engine, user_id)
+    except Exception:
+        await game.store.remember(user_id)
+        raise
+    if not deleted:
         raise InvalidToken()
+    await rankings.remove_player(redis, user_id)

@@ -73,6 +73,7 @@ def _route_standard_logging(level: int, shared: list[Processor], renderer: Proce
             *shared,
             structlog.stdlib.add_logger_name,
             structlog.stdlib.ExtraAdder(),
+            structlog.processors.format_exc_info,  # the traceback as text, not a repr of the tuple
             _drop_terminal_colours,
         ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

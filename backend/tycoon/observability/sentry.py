@@ -1,4 +1,9 @@
-"""Errors to Sentry, only when SENTRY_DSN is set. No personal data: no cookies, headers with tokens, IPs."""
+"""Errors to Sentry, only when SENTRY_DSN is set.
+
+No personal data and no secrets: no cookies, headers with tokens, IPs, request bodies, and no local variables
+of the failing frames (the SDK records them by default: the settings with the database URL and SECRET_KEY, a
+login's password).
+"""
 
 from __future__ import annotations
 
@@ -20,5 +25,6 @@ def init_sentry(settings: Settings) -> bool:
         traces_sample_rate=TRACES_SAMPLE_RATE,
         send_default_pii=False,
         max_request_body_size="never",
+        include_local_variables=False,
     )
     return True

@@ -11,6 +11,14 @@ def player(user_id: str) -> str:
     return f"player:{user_id}"
 
 
+def gone(user_id: str) -> str:
+    """Set while an account is being deleted: its player may not be reloaded into Redis."""
+    return f"gone:{user_id}"
+
+
+GONE_TTL_SECONDS = 600  # far longer than any request that could still be reloading the player
+
+
 def session(token_hash: str) -> str:
     return f"sess:{token_hash}"
 

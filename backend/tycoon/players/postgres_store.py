@@ -36,7 +36,7 @@ class PostgresPlayerStore:
         user_id = principal.user_id
         wait_ms, scope = await self._check(args=self._limits.script_args(now_ms, client_ip, user_id))
         if int(wait_ms) > 0:
-            raise self._limits.refusal(int(wait_ms), str(scope))
+            raise self._limits.refusal(int(wait_ms), str(scope), user_id)
         presence = self._presence
         record = await repository.touch_player(
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms
@@ -63,3 +63,6 @@ class PostgresPlayerStore:
 
     async def forget(self, user_id: str) -> None:
         await self._redis.zrem(keys.ACTIVE, user_id)
+
+    async def remember(self, user_id: str) -> None:
+        """Nothing to lift: PostgreSQL is the only copy."""

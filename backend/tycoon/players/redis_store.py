@@ -26,7 +26,7 @@ from tycoon.rules.state import PlayerState
 # The settings are part of the script's text (fewer arguments to encode on every request): $play_window_ms (a
 # gap up to it counts as play time; a longer one records `away` = the last request before it), the rate limits.
 # Returns {session value, version, doc, play_time_ms, away_since_ms, 0-based rank} (missing fields false), nil for
-# no session, or {'!', wait_ms, scope} when a rate limit refuses the request.
+# no session, or {'!', wait_ms, scope[, user id]} when a rate limit refuses the request.
 _LOAD = Template(
     BUCKET_LUA
     + """
@@ -41,7 +41,7 @@ if not sess then return false end
 local uid = string.match(sess, '^([^|]+)')
 if limited then
   local wait = bucket('rl:p:' .. uid, $player_rate, $player_burst, now)
-  if wait > 0 then return {'!', wait, 'player'} end
+  if wait > 0 then return {'!', wait, 'player', uid} end
 end
 local key = 'player:' .. uid
 local row = redis.call('HMGET', key, 'v', 'doc', 'seen', 'pt', 'away')
@@ -64,8 +64,10 @@ return {sess, row[1], row[2], row[4], row[5], rank}
 """
 )
 
-# KEYS: player key. ARGV: version, doc, play_time_ms, last_seen_ms, away_since_ms ('' for none), ttl.
+# KEYS: player key, its account's "gone" mark. ARGV: version, doc, play_time_ms, last_seen_ms, away_since_ms ('' for
+# none), ttl. Returns 1 installed, 0 already there, -1 the account is being deleted.
 _INSTALL = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'doc', ARGV[2], 'pt', ARGV[3], 'seen', ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'away', ARGV[5]) end
@@ -119,7 +121,7 @@ class RedisPlayerStore:
         if row is None:
             return None
         if row[0] == "!":
-            raise self._limits.refusal(int(row[1] or 0), str(row[2]))
+            raise self._limits.refusal(int(row[1] or 0), str(row[2]), None if len(row) < 4 else str(row[3]))
         principal = SessionPrincipal.parse(str(row[0]))
         if row[1] is None:
             PLAYER_CACHE_MISS.inc()
@@ -150,8 +152,8 @@ class RedisPlayerStore:
             away,
             keys.PLAYER_TTL_SECONDS,
         ]
-        await self._install(keys=[keys.player(user_id)], args=args)
-        return True
+        installed: int = await self._install(keys=[keys.player(user_id), keys.gone(user_id)], args=args)
+        return installed >= 0
 
     async def load(self, user_id: str) -> LoadedPlayer | None:
         row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
@@ -189,10 +191,14 @@ class RedisPlayerStore:
 
     async def forget(self, user_id: str) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(keys.gone(user_id), 1, ex=keys.GONE_TTL_SECONDS)
             pipe.delete(keys.player(user_id))
             pipe.zrem(keys.DIRTY, user_id)
             pipe.zrem(keys.ACTIVE, user_id)
             await pipe.execute()
+
+    async def remember(self, user_id: str) -> None:
+        await self._redis.delete(keys.gone(user_id))
 
 
 def _ranking_keys(entries: list[RankEntry]) -> list[str]:

@@ -77,5 +77,10 @@ class PlayerStore(Protocol):
         ...
 
     async def forget(self, user_id: str) -> None:
-        """Drop any cached copy (account deleted)."""
+        """Drop any cached copy and bar reloading one from PostgreSQL for a while (the account is being deleted:
+        a request in flight must not bring the player back between this and the rows' deletion)."""
+        ...
+
+    async def remember(self, user_id: str) -> None:
+        """Lift `forget`'s bar (the account's deletion failed: it stays playable)."""
         ...

@@ -72,13 +72,14 @@ class Limits:
             player_key, self.player_per_second, self.player_burst,
         ]  # fmt: skip
 
-    def refusal(self, wait_ms: int, scope: str) -> RateLimited:
+    def refusal(self, wait_ms: int, scope: str, player_id: str | None = None) -> RateLimited:
+        """`player_id`: whose request it was, when the session was read before the refusal (for the log)."""
         rate, burst = (
             (self.ip_per_second, self.ip_burst)
             if scope == "ip"
             else (self.player_per_second, self.player_burst)
         )
-        return RateLimited(quota_policy(scope, rate, burst), wait_ms / 1000)
+        return RateLimited(quota_policy(scope, rate, burst), wait_ms / 1000, player_id)
 
 
 def address_key(ip: str) -> str:

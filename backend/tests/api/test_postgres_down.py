@@ -1,0 +1,34 @@
+"""PostgreSQL unreachable while the API runs: what needs it answers 503 with Retry-After, not a bare 500.
+
+asyncpg raises plain OSError subclasses when it cannot connect (refused, unreachable, unknown host), which
+SQLAlchemy does not wrap.
+"""
+
+from __future__ import annotations
+
+import pytest
+from asgi_lifespan import LifespanManager
+
+from tests.conftest import http_client, make_settings
+from tycoon.app import create_app
+from tycoon.postgres import create_engine, session_factory
+
+NOWHERE = "postgresql+asyncpg://postgres@127.0.0.1:1/tycoon"  # nothing listens on port 1
+UNKNOWN_HOST = "postgresql+asyncpg://postgres@no-such-host.invalid:5432/tycoon"
+
+
+@pytest.mark.parametrize("url", [NOWHERE, UNKNOWN_HOST])
+async def test_sign_up_and_login_answer_503_while_postgresql_is_unreachable(url: str) -> None:
+    settings = make_settings()
+    app = create_app(settings)
+    async with LifespanManager(app), http_client(app) as http:
+        await app.state.engine.dispose()
+        app.state.engine = create_engine(settings.model_copy(update={"database_url": url}))
+        app.state.sessionmaker = session_factory(app.state.engine)
+        credentials = {"username": "nobody_here", "password": "secret-password-1"}
+        for path in ("/signup", "/login"):
+            answer = await http.post(path, json=credentials)
+            assert answer.status_code == 503, (path, answer.text)
+            assert answer.json() == {"detail": "Service temporarily unavailable"}
+            assert answer.headers["retry-after"] == "1"
+        await app.state.engine.dispose()
