@@ -144,6 +144,23 @@ async def _grant_money(args: argparse.Namespace, redis: object, engine: object) 
     return f"{args.username}: +{amount} money"
 
 
+async def _write_behind_backlog(args: argparse.Namespace, redis: object, engine: object) -> str:
+    from tycoon.players import persistence
+
+    return f"players waiting to be written to PostgreSQL: {await persistence.backlog(redis)}"  # type: ignore[arg-type]
+
+
+async def _drop_player_cache(args: argparse.Namespace, redis: object, engine: object) -> str:
+    from tycoon.config import StateStoreKind
+    from tycoon.players import persistence
+
+    if get_settings().state_store is not StateStoreKind.postgres:
+        sys.exit(
+            "refused: with STATE_STORE=redis the players' Redis copies are their newest state (rollback C)"
+        )
+    return f"player copies dropped from Redis: {await persistence.drop_cached_players(redis)}"  # type: ignore[arg-type]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tycoon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +183,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("rebuild-rankings", help="recreate the ranking sets from PostgreSQL").set_defaults(
         run=_with_stack(_rebuild_rankings)
     )
+    commands.add_parser(
+        "write-behind-backlog", help="how many players' changes wait to be written to PostgreSQL"
+    ).set_defaults(run=_with_stack(_write_behind_backlog))
+    commands.add_parser(
+        "drop-player-cache", help="forget the players' Redis copies (only with STATE_STORE=postgres)"
+    ).set_defaults(run=_with_stack(_drop_player_cache))
     money = commands.add_parser("grant-money", help="add money to a player (benchmarks, support)")
     money.add_argument("username")
     money.add_argument("amount")

@@ -72,10 +72,10 @@ async def _clear(redis: Redis, records: list[PlayerRecord], user_ids: list[str])
 
 
 async def _report(redis: Redis, written: int) -> FlushReport:
-    backlog = int(await redis.zcard(keys.DIRTY))
+    waiting = await backlog(redis)
     oldest = await redis.zrange(keys.DIRTY, 0, 0, withscores=True)
     lag = max(0.0, time.time() - float(oldest[0][1]) / 1000) if oldest else 0.0
-    return FlushReport(written=written, backlog=backlog, lag_seconds=lag)
+    return FlushReport(written=written, backlog=waiting, lag_seconds=lag)
 
 
 async def mark_present_dirty(redis: Redis, since_ms: int) -> int:
@@ -86,3 +86,26 @@ async def mark_present_dirty(redis: Redis, since_ms: int) -> int:
     now_ms = int(time.time() * 1000)
     added = await redis.zadd(keys.DIRTY, {str(uid): now_ms for uid in present}, nx=True)
     return int(added or 0)
+
+
+async def backlog(redis: Redis) -> int:
+    """How many players have changes not yet in PostgreSQL."""
+    return int(await redis.zcard(keys.DIRTY))
+
+
+async def drop_cached_players(redis: Redis) -> int:
+    """Forget every player's Redis copy and the dirty set (rollback C, going back to STATE_STORE=redis).
+
+    Only while the API runs in postgres mode: there PostgreSQL holds the newest state and these copies are older.
+    """
+    dropped = 0
+    batch: list[str] = []
+    async for key in redis.scan_iter(match=keys.player("*"), count=500):
+        batch.append(key)
+        if len(batch) == 500:
+            dropped += int(await redis.unlink(*batch))
+            batch = []
+    if batch:
+        dropped += int(await redis.unlink(*batch))
+    await redis.delete(keys.DIRTY)
+    return dropped
