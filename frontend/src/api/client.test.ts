@@ -75,6 +75,15 @@ describe('api client', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('answers a refused login at once with its wait instead of waiting silently', async () => {
+    vi.useFakeTimers();
+    answers.push(json(429, { detail: 'Too many attempts. Please wait 8 seconds.' }, { 'retry-after': '8' }));
+    const failure = await api.login({ username: 'someone', password: 'password1' }).catch((error: unknown) => error);
+    expect(calls).toHaveLength(1);
+    expect(failure).toMatchObject({ status: 429, retryAfterSeconds: 8 });
+    expect(describeError(failure)).toBe('요청이 너무 많습니다. 8초 후에 다시 시도하세요.');
+  });
+
   it('turns an error answer into an ApiError with the server detail', async () => {
     answers.push(json(400, { detail: 'Not enough money' }));
     const failure = await api.upgradeGlobal('production', 1).catch((error: unknown) => error);

@@ -51,16 +51,21 @@ const MAX_429_RETRIES = 3;
 const MAX_RETRY_AFTER_SECONDS = 30;
 // these never need a session, and a 401 from them is an answer, not an expired session
 const SESSIONLESS = ['/login', '/signup', '/refresh/access', '/csrf-token', '/generator_types'];
+// a person waits for these: a 429 is shown at once with its wait (the login backoff doubles up to minutes)
+const ANSWER_AT_ONCE = ['/login', '/signup'];
 
 export class ApiError extends Error {
   readonly status: number;
   readonly detail: string;
+  /** Whole seconds from Retry-After, when the answer said when to come back. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, detail: string) {
+  constructor(status: number, detail: string, retryAfterSeconds: number | null = null) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -123,7 +128,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(response.status, detail);
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return new ApiError(response.status, detail, Number.isFinite(retryAfter) ? Math.ceil(retryAfter) : null);
 }
 
 async function ensureCsrf(): Promise<void> {
@@ -172,7 +178,7 @@ async function request<T>(method: Method, path: string, options: SendOptions = {
     const response = await fetchOnce(method, path, options);
     // 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later
     const busy = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
-    if (busy && attempt < MAX_429_RETRIES) {
+    if (busy && attempt < MAX_429_RETRIES && !ANSWER_AT_ONCE.includes(path)) {
       await wait(retryAfterMs(response), options.signal);
       continue;
     }
@@ -275,7 +281,10 @@ const KOREAN: Record<string, string> = {
 /** A Korean sentence for an error, keeping the server's own message when there is no translation. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
+    if (error.status === 429) {
+      const wait = error.retryAfterSeconds;
+      return wait ? `요청이 너무 많습니다. ${wait}초 후에 다시 시도하세요.` : '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
+    }
     if (error.status >= 500) return KOREAN[error.detail] ?? '서버 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
     if (KOREAN[error.detail]) return KOREAN[error.detail];
     if (error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromNumber } from './bignum';
-import { formatBig, formatWire, unitFor } from './format';
+import { formatBig, formatRate, formatWire, unitFor } from './format';
 
 describe('formatWire: the examples of bigvalueRule.txt with data = 123000', () => {
   const examples: [number, string][] = [
@@ -88,3 +88,13 @@ describe('formatWire: small, odd and extreme values', () => {
     expect(formatBig(fromNumber(0.5))).toBe('0.50');
   });
 });
+
+describe('formatRate', () => {
+  it('signs and groups a rate', () => {
+    expect(formatRate(27000)).toBe('+27,000.00/초');
+    expect(formatRate(-1)).toBe('−1.00/초');
+    expect(formatRate(0.5)).toBe('+0.50/초');
+  });
+  it('uses units for huge rates', () => expect(formatRate(1.5e9)).toBe('+1.50B/초'));
+});
+

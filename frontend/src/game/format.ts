@@ -72,6 +72,13 @@ export function formatCount(count: number): string {
   return formatBig(fromNumber(count));
 }
 
+/** A change per second with its sign: two decimals and grouped digits below a million, units above. */
+export function formatRate(perSecond: number): string {
+  const size = Math.abs(perSecond);
+  const digits = size < 1_000_000 ? size.toLocaleString('ko-KR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : formatBig(fromNumber(size));
+  return `${perSecond < 0 ? '−' : '+'}${digits}/초`;
+}
+
 export function formatSeconds(seconds: number): string {
   const total = Math.max(0, Math.ceil(seconds));
   const hours = Math.floor(total / 3600);

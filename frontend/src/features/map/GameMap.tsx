@@ -81,14 +81,21 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
     setDropping(true);
   }
 
-  const freeSlots = slotCenters(width).filter((x) => !generators.some((g) => Math.abs(g.x_position - x) < SLOT_WIDTH / 2));
+  const full = generators.length >= maxGenerators(user);
+  const freeSlots = full ? [] : slotCenters(width).filter((x) => !generators.some((g) => Math.abs(g.x_position - x) < SLOT_WIDTH / 2));
   const placingType = types.find((t) => typeId(t) === placingTypeId);
 
   return (
     <section className="map" aria-label="발전소 지도">
       {placingType && (
         <p className="map-hint" role="status">
-          <strong>{placingType.name}</strong> — 지도의 빈 자리(+)를 눌러 설치하세요. (Esc: 취소)
+          {full ? (
+            <>발전기는 최대 {maxGenerators(user)}개까지 설치할 수 있습니다. 업그레이드 탭의 &lsquo;발전기 최대 개수&rsquo;로 늘려 보세요. (Esc: 취소)</>
+          ) : (
+            <>
+              <strong>{placingType.name}</strong> — 지도의 빈 자리(+)를 눌러 설치하세요. (Esc: 취소)
+            </>
+          )}
         </p>
       )}
       <div className="map-viewport" tabIndex={0} aria-label="지도 (좌우로 스크롤)" onScroll={() => tutorial('map-scrolled')}>

@@ -6,7 +6,7 @@ import { useGame, useLive } from '../../app/context';
 import { Meter, Price } from '../../app/ui';
 import { fromWire } from '../../game/bignum';
 import { GENERATOR_UPGRADES, canAfford, demolishFee, generatorUpgradeCost, skipCost, wholeSecondsLeft } from '../../game/costs';
-import { formatBig, formatCount, formatSeconds } from '../../game/format';
+import { formatBig, formatCount, formatRate, formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
 
@@ -54,7 +54,7 @@ function GeneratorState({ generator, serverTimeMs }: { generator: Generator; ser
       <div>
         <dt>발열</dt>
         <dd>
-          {generator.heat.toFixed(1)} / {formatCount(generator.heat_limit)} (+{generator.heat_rate.toFixed(2)}/초)
+          {generator.heat.toFixed(1)} / {formatCount(generator.heat_limit)} ({formatRate(generator.running ? generator.heat_rate : -generator.cooling_rate)})
           <Meter tone="heat" value={generator.heat} max={generator.heat_limit} label="발열" />
         </dd>
       </div>
@@ -111,7 +111,7 @@ function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator
 
   return (
     <div className="actions">
-      {!generator.exploded && (
+      {!generator.isdeveloping && (
         <button type="button" onClick={toggle} disabled={busy}>
           {generator.running ? '일시정지' : '가동'}
         </button>
