@@ -16,6 +16,11 @@ def test_production_refuses_the_default_secret_key() -> None:
         Settings(environment="production", secret_key=DEFAULT_SECRET_KEY)
 
 
+def test_production_refuses_a_short_secret_key() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(environment="production", secret_key="x" * 31)
+
+
 def test_production_starts_with_a_real_secret_key() -> None:
     assert Settings(environment="production", secret_key="x" * 40).secret_key == "x" * 40
 

@@ -11,6 +11,9 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
+MIN_SECRET_KEY_LENGTH = (
+    32  # it keys the token hashes: a short one could be guessed offline from a leaked hash
+)
 
 
 class Environment(StrEnum):
@@ -95,8 +98,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.environment is Environment.production and self.secret_key == DEFAULT_SECRET_KEY:
-            raise ValueError("SECRET_KEY must be set in production")
+        if self.environment is Environment.production and (
+            self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY_LENGTH
+        ):
+            raise ValueError(
+                f"SECRET_KEY must be set in production (at least {MIN_SECRET_KEY_LENGTH} characters)"
+            )
         return self
 
     @property

@@ -21,7 +21,7 @@ import sentry_sdk
 from tycoon.config import Settings
 from tycoon.observability.sentry import init_sentry
 assert init_sentry(Settings(sentry_dsn="http://public@127.0.0.1:9/1", environment="production",
-                            secret_key="not-the-default"))
+                            secret_key="not-the-default-" * 3))
 options = sentry_sdk.get_client().options
 print(options["environment"], options["send_default_pii"], options["traces_sample_rate"])
 sent = []
@@ -96,7 +96,7 @@ import logging, sentry_sdk
 from tycoon.config import Settings
 from tycoon.jobs.broker import observe
 observe(Settings(sentry_dsn="http://public@127.0.0.1:9/1", environment="production",
-                 secret_key="not-the-default", log_json=True))
+                 secret_key="not-the-default-" * 3, log_json=True))
 sent = []
 sentry_sdk.get_client().transport.capture_envelope = sent.append
 try:
