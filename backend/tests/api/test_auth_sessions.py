@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.conftest import (
     ACCESS_COOKIE,
@@ -24,7 +24,7 @@ from tests.api.conftest import (
 )
 from tests.conftest import ORIGIN, Api, http_client, make_settings
 from tycoon.app import create_app
-from tycoon.auth import service
+from tycoon.auth import repository
 from tycoon.errors import InvalidToken
 from tycoon.kit.bignum import BigValue
 from tycoon.rankings.scores import Criteria, zset_key
@@ -258,14 +258,14 @@ async def test_a_request_in_flight_during_a_deletion_does_not_bring_the_player_b
     # again, which used to put the player back in Redis and in every ranking, nameless, for a week.
     game = app.state.game
     user_id = api.user["user_id"]
-    delete_rows = service.accounts.delete_account
+    delete_rows = repository.delete_account
 
-    async def in_flight_then_delete(engine: Any, deleted_id: str) -> bool:
+    async def in_flight_then_delete(engine: AsyncEngine, deleted_id: str) -> bool:
         with contextlib.suppress(InvalidToken):
             await game.act_on_user(deleted_id, lambda state: setattr(state, "money", BigValue("1e500")))
         return await delete_rows(engine, deleted_id)
 
-    monkeypatch.setattr(service.accounts, "delete_account", in_flight_then_delete)
+    monkeypatch.setattr(repository, "delete_account", in_flight_then_delete)
     assert (await api.post("/delete_account", {"password": PASSWORD})).status_code == 200
     assert await game.store.load(user_id) is None
     redis = app.state.redis
