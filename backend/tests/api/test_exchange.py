@@ -122,7 +122,7 @@ async def test_more_than_two_seconds_of_production_over_the_energy_is_400(api: A
     assert value(await user_of(api), "sold_energy") == 0
 
 
-async def test_without_production_any_excess_is_400(api: Api) -> None:
+async def test_without_production_more_than_one_wire_step_over_is_400(api: Api) -> None:
     await with_energy(api)
     generator = (await progress(api))["generators"][0]
     await api.post(f"/progress/{generator['generator_id']}/state", {"running": False})
@@ -130,6 +130,18 @@ async def test_without_production_any_excess_is_400(api: Api) -> None:
     response = await api.post("/change/energy2money", wire("amount", energy + Decimal("0.002")))
     assert (response.status_code, response.json()) == (400, {"detail": "Not enough energy"})
     assert value(await user_of(api), "sold_energy") == 0
+
+
+async def test_without_production_the_wire_energy_rounded_up_sells_all_of_it(api: Api) -> None:
+    # a client knows the energy as the wire's digits, truncated: one step more asks for all of it
+    await with_energy(api)
+    generator = (await progress(api))["generators"][0]
+    await api.post(f"/progress/{generator['generator_id']}/state", {"running": False})
+    energy = value(await user_of(api), "energy")
+    response = await api.post("/change/energy2money", wire("amount", energy + Decimal("0.001")))
+    assert response.status_code == 200, response.text
+    assert value(response.json(), "energy") == 0
+    assert energy <= value(response.json()["user"], "sold_energy") < energy + Decimal("0.001")
 
 
 async def test_sell_for_another_user_id_is_403(api: Api, app: FastAPI) -> None:

@@ -108,7 +108,7 @@ def test_sell_of_a_non_positive_amount_is_invalid(amount: str) -> None:
 def test_sell_of_more_than_the_energy() -> None:
     state = make_state(energy=BigValue(100))
     assert_rejected(
-        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.002")), NotEnoughEnergy
     )
 
 
@@ -144,17 +144,38 @@ def test_an_amount_beyond_the_slack_is_not_enough_energy() -> None:
     )
 
 
-def test_without_production_there_is_no_slack() -> None:
+def test_without_production_there_is_no_slack_beyond_one_wire_step() -> None:
     state = producing("100", paused=True)
     assert_rejected(
-        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.002")), NotEnoughEnergy
     )
 
 
 def test_generators_still_building_give_no_slack() -> None:
     state = make_state(energy=BigValue(100), generators=[built("g1", 4, build_end=T0 + 5, build_total=13)])
     assert_rejected(
-        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.001")), NotEnoughEnergy
+        state, lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue("100.002")), NotEnoughEnergy
+    )
+
+
+@pytest.mark.parametrize("energy", ["100", "204123456789e45", "999999.9999"])
+def test_the_wire_form_rounded_up_sells_all_the_energy(energy: str) -> None:
+    # A client knows the energy only as the wire's six digits (truncated): "all" is that plus one step.
+    state = producing(energy, paused=True)
+    data, high = state.energy.to_wire()
+    result = sell_energy(state, DEFAULT_CATALOGUE, BigValue.from_wire(data + 1, high))
+    assert state.energy == BigValue(0)
+    assert state.sold_energy == BigValue(energy)
+    assert result.gained > BigValue(0)
+
+
+def test_more_than_one_wire_step_over_is_not_enough_energy() -> None:
+    state = producing("204123456789e45", paused=True)
+    data, high = state.energy.to_wire()
+    assert_rejected(
+        state,
+        lambda: sell_energy(state, DEFAULT_CATALOGUE, BigValue.from_wire(data + 2, high)),
+        NotEnoughEnergy,
     )
 
 

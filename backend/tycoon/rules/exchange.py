@@ -55,16 +55,25 @@ def current_rate(state: PlayerState) -> BigValue:
 
 
 def sellable(state: PlayerState, catalogue: Catalogue, amount: BigValue) -> BigValue:
-    """The energy a request for `amount` sells: the amount, or all the energy when the amount exceeds it by
-    at most SALE_SLACK_SECONDS of current production (never more than the player has)."""
+    """The energy a request for `amount` sells: the amount, or all the energy when the amount exceeds it by at
+    most SALE_SLACK_SECONDS of current production or by one step of the energy's wire form (a client that knows
+    only the wire's six digits asks for all of it by sending them rounded up); never more than the player has."""
     if amount <= ZERO:
         raise InvalidAmount()
     if amount <= state.energy:
         return amount
+    if state.energy.is_zero():
+        raise NotEnoughEnergy()
+    excess = amount - state.energy
     slack = production_per_second(state, catalogue) * SALE_SLACK_SECONDS
-    if state.energy.is_zero() or amount - state.energy > slack:
+    if excess > slack and excess > _wire_step(state.energy):
         raise NotEnoughEnergy()
     return state.energy
+
+
+def _wire_step(value: BigValue) -> BigValue:
+    """The least change of `value` its wire form (six digits) shows."""
+    return BigValue.from_wire(1, value.to_wire()[1])
 
 
 def sell_energy(state: PlayerState, catalogue: Catalogue, requested: BigValue) -> ExchangeResult:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../api/types';
-import { fromNumber, toNumber } from './bignum';
+import { fromNumber, fromWire, toNumber } from './bignum';
 import {
   GENERATOR_UPGRADES,
   GLOBAL_UPGRADES,
@@ -13,6 +13,7 @@ import {
   maxAffordable,
   rebirthCost,
   rebirthUpgradeCost,
+  sellAllAmount,
   skipCost,
   wholeSecondsLeft,
 } from './costs';
@@ -74,3 +75,12 @@ describe('exchange estimate (§6)', () => {
     expect(toNumber(exchangeEstimate(reborn, fromNumber(2)))).toBeCloseTo(16);
   });
 });
+
+describe('sellAllAmount', () => {
+  it('asks one wire step above the truncated energy', () => {
+    expect(sellAllAmount(fromWire(204123, 53))).toEqual({ data: 204124, high: 53 });
+    expect(sellAllAmount(fromNumber(12.5))).toEqual({ data: 12501, high: 0 });
+  });
+  it('asks nothing of no energy', () => expect(sellAllAmount(fromNumber(0))).toEqual({ data: 0, high: 0 }));
+});
+

@@ -1,6 +1,6 @@
 // Prices and estimates for display (ORIGINAL-RULES.md §4, §6–§9). The server charges; these only label buttons.
 import type { GlobalUpgradeKey, RebirthUpgradeKey, SpecialKey, UpgradeKey, User } from '../api/types';
-import { type Big, ZERO, add, compare, fromLog10, fromNumber, fromWire, log10, max, multiply, pow2, scale } from './bignum';
+import { type Big, type Wire, ZERO, add, compare, fromLog10, fromNumber, fromWire, isZero, log10, max, multiply, pow2, scale, toWire } from './bignum';
 
 export interface GlobalUpgrade {
   key: GlobalUpgradeKey;
@@ -151,6 +151,13 @@ export function exchangeEstimate(user: User, amount: Big): Big {
   return multiply(amount, rate);
 }
 
+
+/** The amount that sells all of `energy` as the client knows it (the wire's digits, truncated): one wire step
+ * more, which the server answers by selling all the energy it holds (docs/api.md). */
+export function sellAllAmount(energy: Big): Wire {
+  const wire = toWire(energy);
+  return isZero(energy) ? wire : { data: wire.data + 1, high: wire.high };
+}
 
 /** The marginal exchange rate now (GET /change/rate), money per unit of energy. */
 export function currentRate(user: User): Big {

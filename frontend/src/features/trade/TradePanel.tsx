@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
 import { fromWire, isZero, scale, toWire } from '../../game/bignum';
-import { exchangeEstimate } from '../../game/costs';
+import { exchangeEstimate, sellAllAmount } from '../../game/costs';
 import { formatBig } from '../../game/format';
 
 const PRESETS = [10, 25, 50, 100];
@@ -19,7 +19,7 @@ export function TradePanel() {
 
   // the last answer's energy, never the extrapolated one: the server always holds at least that much
   const energy = fromWire(user.energy_data, user.energy_high);
-  const amountWire = toWire(scale(energy, percent / 100));
+  const amountWire = percent === 100 ? sellAllAmount(energy) : toWire(scale(energy, percent / 100));
   const amount = fromWire(amountWire.data, amountWire.high);
   const estimate = exchangeEstimate(user, amount);
 
