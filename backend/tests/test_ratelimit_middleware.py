@@ -18,9 +18,15 @@ from starlette.routing import Route
 from tests.conftest import make_settings
 from tycoon.app import create_app
 from tycoon.auth.cookies import ACCESS_COOKIE
-from tycoon.errors import QuotaPolicy, TooManyRequests
+from tycoon.errors import QuotaPolicy, RateLimited, TooManyRequests
 from tycoon.ratelimit.limits import Limits, address_key, quota_policy
+from tycoon.ratelimit.memory import RefusalMemory
 from tycoon.ratelimit.middleware import RateLimitMiddleware, public_paths, refusal_headers
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    return [1000.0]
 
 
 class _StubRedis:
@@ -31,14 +37,16 @@ class _StubRedis:
         return self.script
 
 
-def _client(script: Callable[..., Awaitable[Any]]) -> httpx.AsyncClient:
+def _client(script: Callable[..., Awaitable[Any]], memory: RefusalMemory | None = None) -> httpx.AsyncClient:
     async def ok(_: object) -> PlainTextResponse:
         return PlainTextResponse("ok")
 
     app = Starlette(routes=[Route("/", ok), Route("/progress", ok)])
     app.state.redis = _StubRedis(script)
     app.state.public_paths = frozenset({"/"})
-    app.add_middleware(RateLimitMiddleware, limits=Limits(10, 30, 100))
+    app.add_middleware(
+        RateLimitMiddleware, limits=Limits(10, 30, 100), memory=RefusalMemory() if memory is None else memory
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
@@ -55,6 +63,46 @@ async def test_a_refusal_is_a_429_with_retry_headers() -> None:
     assert response.headers["ratelimit-limit"] == "100"
     assert response.headers["ratelimit-remaining"] == "0"
     assert response.headers["ratelimit-reset"] == "2"
+
+
+async def test_a_refused_address_is_refused_again_without_redis_until_its_wait_has_passed(
+    clock: list[float],
+) -> None:
+    calls: list[int] = []
+
+    async def refuse_once(**_: Any) -> list[Any]:
+        calls.append(1)
+        return [1500, "ip"] if len(calls) == 1 else [0, ""]
+
+    async with _client(refuse_once, RefusalMemory(clock=lambda: clock[0])) as client:
+        assert (await client.get("/")).status_code == 429
+        clock[0] += 1.0
+        again = await client.get("/")
+        with_credentials = await client.get("/progress", headers={"Authorization": "Bearer x"})
+        clock[0] += 0.6
+        after = await client.get("/")
+    assert (again.status_code, again.headers["retry-after"], again.headers["ratelimit-reset"]) == (
+        429,
+        "1",
+        "1",
+    )
+    assert with_credentials.status_code == 429  # the session script charges the same address bucket
+    assert after.status_code == 200
+    assert len(calls) == 2  # the first request and the one after the wait
+
+
+async def test_a_remembered_player_refusal_is_answered_for_the_same_credentials_only() -> None:
+    memory = RefusalMemory()
+    policy = quota_policy("player", 10, 30)
+    async with _client(_Counting(), memory) as client:
+        headers = {"Authorization": "Bearer mine"}
+        probe = await client.get("/progress", headers=headers)  # what the credentials key looks like
+        memory.remember(b"Bearer mine", RateLimited(policy, 2.5, "player-7"))
+        refused = await client.get("/progress", headers=headers)
+        other = await client.get("/progress", headers={"Authorization": "Bearer yours"})
+    assert probe.status_code == 200
+    assert (refused.status_code, refused.headers["ratelimit-policy"]) == (429, '"player";q=30;w=3')
+    assert other.status_code == 200
 
 
 async def test_when_redis_fails_the_request_goes_on_instead_of_a_500() -> None:
@@ -141,3 +189,19 @@ def test_a_route_without_a_session_must_have_a_fixed_path() -> None:
 
     with pytest.raises(ValueError, match="fixed path"):
         public_paths(router.routes)
+
+
+def test_the_memory_forgets_what_has_expired_and_stays_bounded(clock: list[float]) -> None:
+    memory = RefusalMemory(capacity=2, clock=lambda: clock[0])
+    policy = quota_policy("ip", 100, 100)
+    memory.remember("a", RateLimited(policy, 1.0))
+    memory.remember("b", RateLimited(policy, 5.0))
+    memory.remember("c", RateLimited(policy, 5.0))  # full of live refusals: not remembered
+    assert (memory.recall("c"), len(memory)) == (None, 2)
+    clock[0] += 2.0
+    memory.remember("c", RateLimited(policy, 5.0))  # "a" has expired and makes room
+    assert memory.recall("a") is None
+    recalled = memory.recall("c")
+    assert recalled is not None
+    assert recalled.retry_after == 5.0
+    assert memory.recall("b") is not None

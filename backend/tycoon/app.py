@@ -48,7 +48,8 @@ from tycoon.observability.sentry import init_sentry
 from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
-from tycoon.ratelimit.limits import Limits
+from tycoon.ratelimit.limits import Limits, address_key
+from tycoon.ratelimit.memory import RefusalMemory, credentials_key
 from tycoon.ratelimit.middleware import RATELIMIT_HEADERS, RateLimitMiddleware, public_paths, refusal_headers
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.session_config = session_config(settings)
     app.state.cookie_origins = origin_set(settings.frontend_origins)
+    app.state.refusals = RefusalMemory()  # rate-limit refusals still due (ratelimit/memory.py)
     for router in ROUTERS:
         app.include_router(router)
     _add_root(app)
@@ -155,7 +157,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # request log → metrics → proxy headers → security headers → rate limit (requests without credentials) →
     # CSRF/Origin → the route, so the log and the metrics also count the refusals of the layers inside them.
     app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
-    app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings))
+    app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings), memory=app.state.refusals)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     setup_metrics(app, settings, settings.metrics_token)
@@ -186,10 +188,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = {}
         if isinstance(error, TooManyRequests):
             headers = refusal_headers(error)
-            if isinstance(error, RateLimited):
+            if isinstance(error, RateLimited):  # from the session script
                 RATE_LIMITED.labels(scope=error.scope).inc()
                 if error.player_id:  # the runbook looks for the players who send too fast in the log
                     request.state.player_id = error.player_id
+                refusals: RefusalMemory = request.app.state.refusals
+                client = request.client.host if request.client else "unknown"
+                key = address_key(client) if error.scope == "ip" else credentials_key(request.scope)
+                refusals.remember(key, error)
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RedisError)

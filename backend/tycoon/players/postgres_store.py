@@ -36,7 +36,7 @@ class PostgresPlayerStore:
         user_id = principal.user_id
         wait_ms, scope = await self._check(args=self._limits.script_args(now_ms, client_ip, user_id))
         if int(wait_ms) > 0:
-            raise self._limits.refusal(int(wait_ms), str(scope), user_id)
+            raise self._limits.refusal(int(wait_ms), str(scope), user_id if scope == "player" else None)
         presence = self._presence
         record = await repository.touch_player(
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms

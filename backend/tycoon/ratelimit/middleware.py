@@ -1,7 +1,7 @@
 """Per-IP limit for requests the session script does not limit (sign-up, login, catalogue, …).
 
 Requests with credentials to a route that opens a session are limited inside the session-loading script instead
-(no extra round trip).
+(no extra round trip). A client still refused (memory.py) is refused here at once, whichever limit refused it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from tycoon.auth.deps import opens_session
 from tycoon.errors import RateLimited, TooManyRequests
 from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
-from tycoon.ratelimit.limits import CHECK_LUA, Limits
+from tycoon.ratelimit.limits import CHECK_LUA, Limits, address_key
+from tycoon.ratelimit.memory import RefusalMemory, credentials_key
 
 EXEMPT_PATHS = frozenset({"/healthz"})  # liveness: a refusal there would get the process restarted
 _ACCESS_COOKIE = ACCESS_COOKIE.encode()
@@ -41,18 +42,30 @@ class RateLimitMiddleware:
     refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
     Unknown paths with credentials go on unlimited to their 404, which costs no more than this check."""
 
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+    def __init__(self, app: ASGIApp, limits: Limits, memory: RefusalMemory) -> None:
         self.app = app
         self.limits = limits
+        self.memory = memory
         self._script: AsyncScript | None = None
         self._public: frozenset[str] | None = None  # the app's public_paths, read once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or self._session_limits(scope):
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
         ip = client[0] if client else "unknown"
+        address = address_key(ip)
+        session_limits = self._session_limits(scope)
+        refused = self.memory.recall(address) or (
+            self.memory.recall(credentials_key(scope)) if session_limits else None
+        )
+        if refused is not None:
+            await self._refuse(scope, send, refused)
+            return
+        if session_limits:
+            await self.app(scope, receive, send)
+            return
         if self._script is None:  # the Redis client exists once the lifespan has started
             self._script = scope["app"].state.redis.register_script(CHECK_LUA)
         try:
@@ -63,10 +76,17 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         if int(wait_ms) > 0:
-            RATE_LIMITED.labels(scope=str(limited_scope)).inc()
-            await send_refusal(send, self.limits.refusal(int(wait_ms), str(limited_scope)))
+            refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
+            self.memory.remember(address, refusal)
+            await self._refuse(scope, send, refusal)
             return
         await self.app(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, send: Send, refusal: RateLimited) -> None:
+        RATE_LIMITED.labels(scope=refusal.scope).inc()
+        if refusal.player_id:  # for the request log
+            scope.setdefault("state", {})["player_id"] = refusal.player_id
+        await send_refusal(send, refusal)
 
     def _session_limits(self, scope: Scope) -> bool:
         """Whether the session script will charge this request's limits."""
