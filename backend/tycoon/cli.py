@@ -86,7 +86,10 @@ def _with_stack(work: Callable[..., Awaitable[str]]) -> Callable[[argparse.Names
             from tycoon.redis import create_redis
 
             settings = get_settings()
-            redis, engine = create_redis(settings, pool_size=4), create_engine(settings)
+            redis, engine = (
+                create_redis(settings, pool_size=4),
+                create_engine(settings, statement_timeout=None),
+            )
             try:
                 return await work(args, redis, engine)
             finally:

@@ -10,12 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tycoon.config import Settings, asyncpg_url
 
+# A stalled PostgreSQL (Neon waking up is a few seconds) or a connection that died silently: without these a
+# request waited 30 s for a pooled connection, 60 s to connect, or forever for an answer, holding its slot.
+CONNECT_TIMEOUT_SECONDS = 10
+POOL_TIMEOUT_SECONDS = 10
+STATEMENT_TIMEOUT_SECONDS = 15  # the API's and the worker's statements; operator commands may run longer
 
-def create_engine(settings: Settings) -> AsyncEngine:
+
+def create_engine(
+    settings: Settings, statement_timeout: float | None = STATEMENT_TIMEOUT_SECONDS
+) -> AsyncEngine:
     url, connect_args = asyncpg_url(settings.database_url)
     return create_async_engine(
         url,
-        connect_args=connect_args,
+        connect_args={
+            **connect_args,
+            "timeout": CONNECT_TIMEOUT_SECONDS,
+            "command_timeout": statement_timeout,
+        },
+        pool_timeout=POOL_TIMEOUT_SECONDS,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,

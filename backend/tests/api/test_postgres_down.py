@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from asgi_lifespan import LifespanManager
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import http_client, make_settings
 from tycoon.app import create_app
@@ -32,3 +34,14 @@ async def test_sign_up_and_login_answer_503_while_postgresql_is_unreachable(url:
             assert answer.json() == {"detail": "Service temporarily unavailable"}
             assert answer.headers["retry-after"] == "1"
         await app.state.engine.dispose()
+
+
+async def test_a_statement_without_an_answer_is_cut_off() -> None:
+    # a stalled PostgreSQL or a connection that died silently: the request fails (503) instead of waiting forever
+    engine = create_engine(make_settings(), statement_timeout=0.3)
+    try:
+        async with engine.connect() as connection:
+            with pytest.raises((DBAPIError, TimeoutError)):
+                await connection.execute(text("SELECT pg_sleep(5)"))
+    finally:
+        await engine.dispose()
