@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.players import keys, repository
@@ -17,17 +18,28 @@ from tycoon.players.repository import PlayerRecord
 from tycoon.redis import Redis
 
 BATCH = 1000
+log = structlog.get_logger("tycoon.write_behind")
 
-# KEYS: dirty zset. ARGV: key prefix, then (user_id, flushed version) pairs.
+# KEYS: dirty zset. ARGV: key prefix, then (user_id, flushed version, PostgreSQL's version if it refused the copy
+# or '') triples. A refused copy is forgotten when it does not descend from PostgreSQL's row: the row is newer
+# than the copy is now, or it refused the very version sent (same version, another document); a row only ahead
+# of the version read was written by a faster flush of a newer copy, and the copy stays. Returns how many went.
 _CLEAR = """
-local cleared = 0
-for i = 2, #ARGV, 2 do
-  local v = redis.call('HGET', ARGV[1] .. ARGV[i], 'v')
+local forgotten = 0
+for i = 2, #ARGV, 3 do
+  local key = ARGV[1] .. ARGV[i]
+  local v = redis.call('HGET', key, 'v')
+  local row = ARGV[i + 2]
+  if v and row ~= '' and (tonumber(row) > tonumber(v) or row == ARGV[i + 1]) then
+    redis.call('DEL', key)
+    v = false
+    forgotten = forgotten + 1
+  end
   if (not v) or v == ARGV[i + 1] then
-    cleared = cleared + redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('ZREM', KEYS[1], ARGV[i])
   end
 end
-return cleared
+return forgotten
 """
 
 
@@ -36,19 +48,25 @@ class FlushReport:
     written: int
     backlog: int
     lag_seconds: float  # age of the oldest change still waiting after this flush
+    refused: int = 0  # copies PostgreSQL refused and Redis forgot (see repository._FLUSH)
 
 
 async def flush_dirty(redis: Redis, engine: AsyncEngine, batch: int = BATCH) -> FlushReport:
-    written = 0
+    """Changed players to PostgreSQL. A copy PostgreSQL refuses (it does not descend from the row) is forgotten:
+    the player reloads from PostgreSQL, and the changes made on that copy are lost — they were built on a state
+    older than the record (docs/architecture.md)."""
+    written = refused = 0
     while ids := await redis.zrange(keys.DIRTY, 0, batch - 1):
         records = await _read(redis, [str(uid) for uid in ids])
-        if records:
-            await repository.write_behind(engine, records)
-        await _clear(redis, records, [str(uid) for uid in ids])
-        written += len(records)
+        rows_refusing = await repository.write_behind(engine, records) if records else {}
+        forgotten = await _clear(redis, records, [str(uid) for uid in ids], rows_refusing)
+        if forgotten:
+            log.warning("write_behind_refused", players=forgotten, user_ids=sorted(rows_refusing)[:10])
+        written += len(records) - len(rows_refusing)
+        refused += forgotten
         if len(ids) < batch:
             break
-    return await _report(redis, written)
+    return await _report(redis, written, refused)
 
 
 async def _read(redis: Redis, user_ids: list[str]) -> list[PlayerRecord]:
@@ -63,19 +81,20 @@ async def _read(redis: Redis, user_ids: list[str]) -> list[PlayerRecord]:
     ]
 
 
-async def _clear(redis: Redis, records: list[PlayerRecord], user_ids: list[str]) -> None:
+async def _clear(redis: Redis, records: list[PlayerRecord], user_ids: list[str], rows: dict[str, int]) -> int:
     flushed = {record.user_id: record.version for record in records}
     args: list[str | int] = ["player:"]
     for user_id in user_ids:  # vanished players (deleted, expired) leave the set too
-        args += [user_id, flushed.get(user_id, -1)]
-    await redis.register_script(_CLEAR)(keys=[keys.DIRTY], args=args)
+        args += [user_id, flushed.get(user_id, -1), rows.get(user_id, "")]
+    forgotten: int = await redis.register_script(_CLEAR)(keys=[keys.DIRTY], args=args)
+    return forgotten
 
 
-async def _report(redis: Redis, written: int) -> FlushReport:
+async def _report(redis: Redis, written: int, refused: int) -> FlushReport:
     waiting = await backlog(redis)
     oldest = await redis.zrange(keys.DIRTY, 0, 0, withscores=True)
     lag = max(0.0, time.time() - float(oldest[0][1]) / 1000) if oldest else 0.0
-    return FlushReport(written=written, backlog=waiting, lag_seconds=lag)
+    return FlushReport(written=written, backlog=waiting, lag_seconds=lag, refused=refused)
 
 
 async def mark_present_dirty(redis: Redis, since_ms: int) -> int:

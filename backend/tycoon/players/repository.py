@@ -102,20 +102,32 @@ async def save_player(
     return None if version is None else int(version)
 
 
+# A row takes a newer version, or the same version with the same document (play time moves without a new
+# version). The rows that refused are returned with their version: PostgreSQL ahead of the copy read (another
+# flush was faster, or the copy is older than the record: a Redis restored from an old snapshot), or the same
+# version with another document (an API still in the other STATE_STORE mode); persistence.py tells them apart.
 _FLUSH = text(
     """
-    UPDATE players AS p SET version = u.version, doc = u.doc, play_time_ms = u.play_time_ms,
-      last_seen_ms = u.last_seen_ms, away_since_ms = u.away_since_ms
-    FROM (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:versions AS bigint[]), CAST(:docs AS jsonb[]),
-                               CAST(:play_times AS bigint[]), CAST(:seens AS bigint[]), CAST(:aways AS bigint[])))
-      AS u(user_id, version, doc, play_time_ms, last_seen_ms, away_since_ms)
-    WHERE p.user_id = u.user_id AND p.version <= u.version
+    WITH u AS (
+      SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:versions AS bigint[]), CAST(:docs AS jsonb[]),
+                           CAST(:play_times AS bigint[]), CAST(:seens AS bigint[]), CAST(:aways AS bigint[]))
+        AS u(user_id, version, doc, play_time_ms, last_seen_ms, away_since_ms)
+    ), written AS (
+      UPDATE players AS p SET version = u.version, doc = u.doc, play_time_ms = u.play_time_ms,
+        last_seen_ms = u.last_seen_ms, away_since_ms = u.away_since_ms
+      FROM u
+      WHERE p.user_id = u.user_id AND (p.version < u.version OR (p.version = u.version AND p.doc = u.doc))
+      RETURNING p.user_id
+    )
+    SELECT p.user_id, p.version FROM players AS p JOIN u ON p.user_id = u.user_id
+    WHERE p.user_id NOT IN (SELECT user_id FROM written)
     """
 )
 
 
-async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> None:
-    """One statement for the whole batch; versions only move forward, so a repeated job is harmless."""
+async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> dict[str, int]:
+    """One statement for the whole batch; versions only move forward, so a repeated job is harmless. Returns the
+    rows that refused their copy, with their version (see _FLUSH)."""
     params = {
         "ids": [r.user_id for r in records],
         "versions": [r.version for r in records],
@@ -125,7 +137,7 @@ async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> 
         "aways": [r.away_since_ms for r in records],
     }
     async with engine.begin() as conn:
-        await conn.execute(_FLUSH, params)
+        return {str(user_id): int(version) for user_id, version in await conn.execute(_FLUSH, params)}
 
 
 async def all_players(engine: AsyncEngine) -> list[PlayerRecord]:

@@ -1,0 +1,96 @@
+"""Write-behind against a PostgreSQL row the Redis copy does not descend from (a review lost acknowledged changes
+this way): a copy older than the record, or another document at the same version, is forgotten and the player
+reloads from PostgreSQL; a copy that a faster flush already wrote stays; play time still reaches PostgreSQL at the
+same version."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import orjson
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import user_of
+from tests.conftest import Api, grant, http_client
+from tycoon.players import keys, persistence, repository
+
+
+@pytest.fixture
+async def player(redis_app: FastAPI) -> AsyncIterator[Api]:
+    async with http_client(redis_app) as http:
+        api = Api(http)
+        await api.signup()
+        await grant(redis_app, api.user["user_id"], money="1e9")
+        await persistence.flush_dirty(redis_app.state.redis, redis_app.state.engine)
+        yield api
+
+
+async def upgrade(api: Api, times: int = 1) -> int:
+    for _ in range(times):
+        answer = await api.post("/upgrade/production", {"amount": 1})
+        assert answer.status_code == 200, answer.text
+    level: int = answer.json()["production_bonus"]
+    return level
+
+
+async def test_a_copy_older_than_postgresql_is_forgotten_and_the_player_reloads(
+    player: Api, redis_app: FastAPI
+) -> None:
+    redis, engine = redis_app.state.redis, redis_app.state.engine
+    key = keys.player(player.user["user_id"])
+    assert await upgrade(player) == 1
+    await persistence.flush_dirty(redis, engine)
+    snapshot = await redis.hgetall(key)  # what an RDB file would bring back
+    assert await upgrade(player, 3) == 4
+    await persistence.flush_dirty(redis, engine)
+    await redis.delete(key)
+    await redis.hset(key, mapping=snapshot)  # Redis restarted from the old snapshot
+    assert await upgrade(player) == 2  # served from the stale copy
+    report = await persistence.flush_dirty(redis, engine)
+    assert report.refused == 1
+    assert not await redis.exists(key)
+    assert (await user_of(player))["production_bonus"] == 4  # PostgreSQL's, not overwritten by the stale copy
+
+
+async def test_another_document_at_the_same_version_is_forgotten(player: Api, redis_app: FastAPI) -> None:
+    redis, engine = redis_app.state.redis, redis_app.state.engine
+    key = keys.player(player.user["user_id"])
+    assert await upgrade(player) == 1
+    await persistence.flush_dirty(redis, engine)
+    doc = orjson.loads(await redis.hget(key, "doc"))
+    doc["production_bonus"] = (
+        7  # an API in the other STATE_STORE mode made its own version of the same number
+    )
+    await redis.hset(key, "doc", orjson.dumps(doc).decode())
+    await redis.zadd(keys.DIRTY, {player.user["user_id"]: 0})
+    assert (await persistence.flush_dirty(redis, engine)).refused == 1
+    assert not await redis.exists(key)
+    assert (await user_of(player))["production_bonus"] == 1
+
+
+async def test_a_copy_a_faster_flush_already_wrote_stays(player: Api, redis_app: FastAPI) -> None:
+    redis, engine = redis_app.state.redis, redis_app.state.engine
+    user_id = player.user["user_id"]
+    await upgrade(player)
+    read_early = await persistence._read(redis, [user_id])  # a slow flush read the copy here
+    await upgrade(player)
+    await persistence.flush_dirty(redis, engine)  # a faster one wrote the newer copy
+    await upgrade(player)  # and the player moved on
+    rows = await repository.write_behind(engine, read_early)
+    assert set(rows) == {user_id}  # PostgreSQL is ahead of what the slow flush read...
+    assert await persistence._clear(redis, read_early, [user_id], rows) == 0  # ...but not of the copy
+    assert await redis.exists(keys.player(user_id))
+    assert await redis.zscore(keys.DIRTY, user_id) is not None  # its newest change still waits
+    await persistence.flush_dirty(redis, engine)
+    assert (await user_of(player))["production_bonus"] == 3
+
+
+async def test_play_time_reaches_postgresql_at_the_same_version(player: Api, redis_app: FastAPI) -> None:
+    redis, engine = redis_app.state.redis, redis_app.state.engine
+    user_id = player.user["user_id"]
+    await redis.hincrby(keys.player(user_id), "pt", 5_000)
+    await redis.zadd(keys.DIRTY, {user_id: 0})
+    assert (await persistence.flush_dirty(redis, engine)).refused == 0
+    (stored,) = [record for record in await repository.all_players(engine) if record.user_id == user_id]
+    assert stored.play_time_ms >= 5_000
