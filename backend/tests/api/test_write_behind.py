@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import orjson
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 
 from tests.api.conftest import user_of
 from tests.conftest import Api, grant, http_client
@@ -47,8 +48,10 @@ async def test_a_copy_older_than_postgresql_is_forgotten_and_the_player_reloads(
     await redis.delete(key)
     await redis.hset(key, mapping=snapshot)  # Redis restarted from the old snapshot
     assert await upgrade(player) == 2  # served from the stale copy
+    before = REGISTRY.get_sample_value("tycoon_write_behind_refused_total") or 0.0
     report = await persistence.flush_dirty(redis, engine)
     assert report.refused == 1
+    assert REGISTRY.get_sample_value("tycoon_write_behind_refused_total") == before + 1  # the alert's count
     assert not await redis.exists(key)
     assert (await user_of(player))["production_bonus"] == 4  # PostgreSQL's, not overwritten by the stale copy
 

@@ -30,6 +30,7 @@ GAME_METRICS = (
     "tycoon_dependency_up",
     "tycoon_background_last_seen_timestamp_seconds",
     "tycoon_background_storage_errors",
+    "tycoon_background_write_behind_refused",
 )
 
 

@@ -75,6 +75,11 @@ RATE_LIMITED = Counter("tycoon_rate_limited_total", "Requests refused with 429, 
 STORAGE_ERRORS = Counter(
     "tycoon_storage_errors_total", "Errors talking to a storage backend (redis, postgres)", ["backend"]
 )
+# In the worker: player copies PostgreSQL refused and Redis forgot (players/persistence.py); changes made on them
+# are lost, so any increase wants a look (runbook: TycoonWriteBehindRefused).
+WRITE_BEHIND_REFUSED = Counter(
+    "tycoon_write_behind_refused_total", "Player copies PostgreSQL refused as not descending from its row"
+)
 OVERLOAD_REJECTED = Counter(
     "tycoon_overload_rejected_total", "Requests shed because a worker was at capacity"
 )
@@ -116,7 +121,7 @@ BACKGROUND = BackgroundMetrics(
         "write_behind_backlog": WRITE_BEHIND_BACKLOG,
         "job_queue_depth": JOB_QUEUE_DEPTH,
     },
-    counters={"storage_errors": STORAGE_ERRORS},
+    counters={"storage_errors": STORAGE_ERRORS, "write_behind_refused": WRITE_BEHIND_REFUSED},
 )
 # In the worker and the scheduler: `await report_gauges(redis, {WRITE_BEHIND_LAG_SECONDS: lag, ...})` and,
 # every ~15 s, `await report_heartbeat(redis, "worker")`.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tycoon.observability.metrics import WRITE_BEHIND_REFUSED
 from tycoon.players import keys, repository
 from tycoon.players.repository import PlayerRecord
 from tycoon.redis import Redis
@@ -61,6 +62,7 @@ async def flush_dirty(redis: Redis, engine: AsyncEngine, batch: int = BATCH) -> 
         rows_refusing = await repository.write_behind(engine, records) if records else {}
         forgotten = await _clear(redis, records, [str(uid) for uid in ids], rows_refusing)
         if forgotten:
+            WRITE_BEHIND_REFUSED.inc(forgotten)
             log.warning("write_behind_refused", players=forgotten, user_ids=sorted(rows_refusing)[:10])
         written += len(records) - len(rows_refusing)
         refused += forgotten
