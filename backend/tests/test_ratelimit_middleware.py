@@ -20,7 +20,7 @@ from tycoon.app import create_app
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.errors import QuotaPolicy, RateLimited, TooManyRequests
 from tycoon.ratelimit.limits import Limits, address_key, quota_policy
-from tycoon.ratelimit.memory import RefusalMemory
+from tycoon.ratelimit.memory import RefusalMemory, credentials_key
 from tycoon.ratelimit.middleware import RateLimitMiddleware, public_paths, refusal_headers
 
 
@@ -97,7 +97,8 @@ async def test_a_remembered_player_refusal_is_answered_for_the_same_credentials_
     async with _client(_Counting(), memory) as client:
         headers = {"Authorization": "Bearer mine"}
         probe = await client.get("/progress", headers=headers)  # what the credentials key looks like
-        memory.remember(b"Bearer mine", RateLimited(policy, 2.5, "player-7"))
+        mine = credentials_key({"headers": [(b"authorization", b"Bearer mine")]})
+        memory.remember(mine, RateLimited(policy, 2.5, "player-7"))
         refused = await client.get("/progress", headers=headers)
         other = await client.get("/progress", headers={"Authorization": "Bearer yours"})
     assert probe.status_code == 200
@@ -205,3 +206,13 @@ def test_the_memory_forgets_what_has_expired_and_stays_bounded(clock: list[float
     assert recalled is not None
     assert recalled.retry_after == 5.0
     assert memory.recall("b") is not None
+
+
+def test_the_credentials_key_has_a_fixed_size_and_tells_headers_apart() -> None:
+    def key(*headers: tuple[bytes, bytes]) -> bytes:
+        return credentials_key({"headers": [*headers, (b"accept", b"*/*")]})
+
+    huge = key((b"cookie", b"junk=" + b"x" * 8_000))
+    assert len(huge) == len(key()) == 16
+    assert key((b"authorization", b"Bearer a"), (b"cookie", b"c")) != key((b"authorization", b"Bearer ac"))
+    assert key((b"authorization", b"Bearer a")) == key((b"accept", b"json"), (b"authorization", b"Bearer a"))

@@ -206,10 +206,25 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeoutError)  # every pooled connection busy: overload, not a bug
     # asyncpg raises plain OSError (refused, unreachable, name not found) and TimeoutError when it cannot
-    # connect, unwrapped by SQLAlchemy; redis-py wraps its own in RedisError, and our code does no other I/O.
+    # connect or a statement times out, unwrapped by SQLAlchemy; any other OSError is a bug (a 500).
     @app.exception_handler(OSError)
     async def postgres_down(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, OSError) and not raised_by_the_database(error):
+            raise error
         return _storage_unavailable("postgres", error)
+
+
+DATABASE_MODULES = ("asyncpg", "sqlalchemy")
+
+
+def raised_by_the_database(error: BaseException) -> bool:
+    """Whether the error passed through the database client on its way up."""
+    frame = error.__traceback__
+    while frame is not None:
+        if str(frame.tb_frame.f_globals.get("__name__", "")).startswith(DATABASE_MODULES):
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def _storage_unavailable(backend: str, error: Exception) -> JSONResponse:

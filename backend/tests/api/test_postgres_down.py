@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import http_client, make_settings
-from tycoon.app import create_app
+from tycoon.app import create_app, raised_by_the_database
 from tycoon.postgres import create_engine, session_factory
 
 NOWHERE = "postgresql+asyncpg://postgres@127.0.0.1:1/tycoon"  # nothing listens on port 1
@@ -45,3 +45,18 @@ async def test_a_statement_without_an_answer_is_cut_off() -> None:
                 await connection.execute(text("SELECT pg_sleep(5)"))
     finally:
         await engine.dispose()
+
+
+def test_only_an_os_error_from_the_database_client_is_a_storage_outage() -> None:
+    def raise_in(module: str) -> OSError:
+        code = "def fail():\n    raise ConnectionRefusedError('refused')\n"
+        namespace: dict[str, object] = {"__name__": module}
+        exec(code, namespace)
+        try:
+            namespace["fail"]()  # type: ignore[operator]
+        except OSError as error:
+            return error
+        raise AssertionError("not raised")
+
+    assert raised_by_the_database(raise_in("asyncpg.connect_utils"))
+    assert not raised_by_the_database(raise_in("tycoon.somewhere"))

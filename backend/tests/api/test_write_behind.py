@@ -5,12 +5,14 @@ same version."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import orjson
 import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
+from sqlalchemy import text
 
 from tests.api.conftest import user_of
 from tests.conftest import Api, grant, http_client
@@ -87,6 +89,37 @@ async def test_a_copy_a_faster_flush_already_wrote_stays(player: Api, redis_app:
     assert await redis.zscore(keys.DIRTY, user_id) is not None  # its newest change still waits
     await persistence.flush_dirty(redis, engine)
     assert (await user_of(player))["production_bonus"] == 3
+
+
+async def test_a_flush_waiting_for_a_faster_one_keeps_the_copy_that_moved_on(
+    player: Api, redis_app: FastAPI
+) -> None:
+    # A review's race: flush 1 sends the version PostgreSQL has (play time only) while flush 2 writes a newer one
+    # and the player moves on again; flush 1's UPDATE waits for flush 2's row lock and refuses. The row it then
+    # reports must be the one flush 2 left (not its own starting snapshot), so the copy is kept.
+    redis, engine = redis_app.state.redis, redis_app.state.engine
+    user_id = player.user["user_id"]
+    await redis.hincrby(keys.player(user_id), "pt", 1_000)
+    await redis.zadd(keys.DIRTY, {user_id: 0})
+    first = await persistence._read(redis, [user_id])
+    await upgrade(player)
+    (second,) = await persistence._read(redis, [user_id])
+    async with engine.connect() as other:
+        await other.begin()
+        await other.execute(
+            text("UPDATE players SET version = :v, doc = CAST(:doc AS jsonb) WHERE user_id = :u"),
+            {"v": second.version, "doc": second.doc, "u": user_id},
+        )
+        slow = asyncio.create_task(repository.write_behind(engine, first))
+        await asyncio.sleep(0.3)  # flush 1 now waits for the row
+        await upgrade(player)  # the copy moves on, not yet in PostgreSQL
+        await other.commit()
+        rows = await slow
+    assert rows[user_id].version == second.version
+    assert await persistence._clear(redis, first, [user_id], rows) == 0
+    assert await redis.exists(keys.player(user_id))
+    await persistence.flush_dirty(redis, engine)
+    assert (await user_of(player))["production_bonus"] == 2
 
 
 async def test_play_time_reaches_postgresql_at_the_same_version(player: Api, redis_app: FastAPI) -> None:

@@ -15,23 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tycoon.observability.metrics import WRITE_BEHIND_REFUSED
 from tycoon.players import keys, repository
-from tycoon.players.repository import PlayerRecord
+from tycoon.players.repository import PlayerRecord, RefusingRow
 from tycoon.redis import Redis
 
 BATCH = 1000
 log = structlog.get_logger("tycoon.write_behind")
 
-# KEYS: dirty zset. ARGV: key prefix, then (user_id, flushed version, PostgreSQL's version if it refused the copy
-# or '') triples. A refused copy is forgotten when it does not descend from PostgreSQL's row: the row is newer
-# than the copy is now, or it refused the very version sent (same version, another document); a row only ahead
-# of the version read was written by a faster flush of a newer copy, and the copy stays. Returns how many went.
+# KEYS: dirty zset. ARGV: key prefix, then (user_id, flushed version, refusing row's version or '', whether that
+# row holds the document sent: '1'/'0') quadruples. A refused copy is forgotten when it does not descend from the
+# row: the row is newer than the copy is now, or the row has the version sent with another document; a row only
+# ahead of the version read was written by a faster flush of a newer copy, and the copy stays. Returns how many
+# went.
 _CLEAR = """
 local forgotten = 0
-for i = 2, #ARGV, 3 do
+for i = 2, #ARGV, 4 do
   local key = ARGV[1] .. ARGV[i]
   local v = redis.call('HGET', key, 'v')
   local row = ARGV[i + 2]
-  if v and row ~= '' and (tonumber(row) > tonumber(v) or row == ARGV[i + 1]) then
+  if v and row ~= '' and (tonumber(row) > tonumber(v) or (row == ARGV[i + 1] and ARGV[i + 3] == '0')) then
     redis.call('DEL', key)
     v = false
     forgotten = forgotten + 1
@@ -83,11 +84,15 @@ async def _read(redis: Redis, user_ids: list[str]) -> list[PlayerRecord]:
     ]
 
 
-async def _clear(redis: Redis, records: list[PlayerRecord], user_ids: list[str], rows: dict[str, int]) -> int:
+async def _clear(
+    redis: Redis, records: list[PlayerRecord], user_ids: list[str], rows: dict[str, RefusingRow]
+) -> int:
     flushed = {record.user_id: record.version for record in records}
     args: list[str | int] = ["player:"]
     for user_id in user_ids:  # vanished players (deleted, expired) leave the set too
-        args += [user_id, flushed.get(user_id, -1), rows.get(user_id, "")]
+        row = rows.get(user_id)
+        args += [user_id, flushed.get(user_id, -1), "" if row is None else row.version]
+        args.append("1" if row is None or row.same_document else "0")
     forgotten: int = await redis.register_script(_CLEAR)(keys=[keys.DIRTY], args=args)
     return forgotten
 

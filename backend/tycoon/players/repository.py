@@ -103,31 +103,40 @@ async def save_player(
 
 
 # A row takes a newer version, or the same version with the same document (play time moves without a new
-# version). The rows that refused are returned with their version: PostgreSQL ahead of the copy read (another
-# flush was faster, or the copy is older than the record: a Redis restored from an old snapshot), or the same
-# version with another document (an API still in the other STATE_STORE mode); persistence.py tells them apart.
+# version). The UPDATE re-checks a row another flush changed meanwhile against its newest version.
 _FLUSH = text(
     """
-    WITH u AS (
-      SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:versions AS bigint[]), CAST(:docs AS jsonb[]),
-                           CAST(:play_times AS bigint[]), CAST(:seens AS bigint[]), CAST(:aways AS bigint[]))
-        AS u(user_id, version, doc, play_time_ms, last_seen_ms, away_since_ms)
-    ), written AS (
-      UPDATE players AS p SET version = u.version, doc = u.doc, play_time_ms = u.play_time_ms,
-        last_seen_ms = u.last_seen_ms, away_since_ms = u.away_since_ms
-      FROM u
-      WHERE p.user_id = u.user_id AND (p.version < u.version OR (p.version = u.version AND p.doc = u.doc))
-      RETURNING p.user_id
-    )
-    SELECT p.user_id, p.version FROM players AS p JOIN u ON p.user_id = u.user_id
-    WHERE p.user_id NOT IN (SELECT user_id FROM written)
+    UPDATE players AS p SET version = u.version, doc = u.doc, play_time_ms = u.play_time_ms,
+      last_seen_ms = u.last_seen_ms, away_since_ms = u.away_since_ms
+    FROM (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:versions AS bigint[]), CAST(:docs AS jsonb[]),
+                               CAST(:play_times AS bigint[]), CAST(:seens AS bigint[]), CAST(:aways AS bigint[])))
+      AS u(user_id, version, doc, play_time_ms, last_seen_ms, away_since_ms)
+    WHERE p.user_id = u.user_id AND (p.version < u.version OR (p.version = u.version AND p.doc = u.doc))
+    RETURNING p.user_id
+    """
+)
+# The rows that refused, as they are now (a statement of its own: a fresh snapshot, after any flush that the
+# UPDATE waited for), with whether each holds the very document that was sent.
+_REFUSING = text(
+    """
+    SELECT p.user_id, p.version, p.doc = u.doc AS same
+    FROM players AS p
+    JOIN unnest(CAST(:ids AS varchar[]), CAST(:docs AS jsonb[])) AS u(user_id, doc) ON p.user_id = u.user_id
     """
 )
 
 
-async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> dict[str, int]:
-    """One statement for the whole batch; versions only move forward, so a repeated job is harmless. Returns the
-    rows that refused their copy, with their version (see _FLUSH)."""
+@dataclass(frozen=True, slots=True)
+class RefusingRow:
+    version: int
+    same_document: bool
+
+
+async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> dict[str, RefusingRow]:
+    """One statement for the whole batch (a second only when rows refused); versions only move forward, so a
+    repeated job is harmless. Returns the rows that refused their copy: PostgreSQL ahead of the copy that was
+    read (a faster flush, or a copy older than the record), or the same version with another document
+    (persistence.py tells them apart)."""
     params = {
         "ids": [r.user_id for r in records],
         "versions": [r.version for r in records],
@@ -137,7 +146,14 @@ async def write_behind(engine: AsyncEngine, records: Sequence[PlayerRecord]) -> 
         "aways": [r.away_since_ms for r in records],
     }
     async with engine.begin() as conn:
-        return {str(user_id): int(version) for user_id, version in await conn.execute(_FLUSH, params)}
+        written = set((await conn.execute(_FLUSH, params)).scalars())
+        refused = [r for r in records if r.user_id not in written]
+        if not refused:
+            return {}
+        rows = await conn.execute(
+            _REFUSING, {"ids": [r.user_id for r in refused], "docs": [r.doc for r in refused]}
+        )
+        return {str(user_id): RefusingRow(int(version), bool(same)) for user_id, version, same in rows}
 
 
 async def all_players(engine: AsyncEngine) -> list[PlayerRecord]:

@@ -1,15 +1,18 @@
 """A process's memory of the rate-limit refusals it sent: a client that keeps sending while refused is refused
 again at once, without Redis and without the framework, until the bucket that refused it has a token again.
 
-This is exact, not an estimate: a token bucket's wait is the time until its next token, a refused request takes
-none, and other processes can only take tokens, never add them, so Redis would refuse every request in that
-window too. Keys: the client's address (`address_key`) for the per-address bucket, the request's credentials as
-sent (Authorization and Cookie headers) for the per-player bucket. Same credentials, same session, same bucket;
-a session that ends meanwhile is answered 429 instead of 401 for the rest of the wait (a few seconds).
+This is exact, not an estimate (to within one Redis round trip: the wait runs from when the refusal arrived): a
+token bucket's wait is the time until its next token, a refused request takes none, and other processes can only
+take tokens, never add them, so Redis would refuse every request in that window too. Keys: the client's address
+(`address_key`) for the per-address bucket, the request's credentials as sent (Authorization and Cookie headers,
+hashed) for the per-player bucket. Same credentials, same session, same bucket. While refused, every request of
+that client is answered 429, as the limit runs before the other checks: a session that ends meanwhile, a path
+that does not exist or a failing CSRF check get their 401/404/403 once the wait is over (a few seconds).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,5 +67,11 @@ class RefusalMemory:
 
 
 def credentials_key(scope: Scope) -> bytes:
-    """What names a request's session: its Authorization and Cookie headers as sent."""
-    return b"\n".join(value for name, value in scope["headers"] if name in _CREDENTIAL_HEADERS)
+    """What names a request's session: its Authorization and Cookie headers as sent, hashed (16 bytes, whatever
+    the headers' size: a client varying a large cookie must not fill the memory with it)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, value in scope["headers"]:
+        if name in _CREDENTIAL_HEADERS:
+            digest.update(len(value).to_bytes(4, "big"))
+            digest.update(value)
+    return digest.digest()

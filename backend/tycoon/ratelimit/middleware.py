@@ -57,8 +57,8 @@ class RateLimitMiddleware:
         ip = client[0] if client else "unknown"
         address = address_key(ip)
         session_limits = self._session_limits(scope)
-        refused = self.memory.recall(address) or (
-            self.memory.recall(credentials_key(scope)) if session_limits else None
+        refused = self.memory.recall(address) or (  # `self.memory` is falsy while it holds no refusal
+            self.memory.recall(credentials_key(scope)) if session_limits and self.memory else None
         )
         if refused is not None:
             await self._refuse(scope, send, refused)
