@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, describeError, setSessionLostHandler } from './client';
+import { ApiError, api, describeError, mayHaveSession, setSessionLostHandler } from './client';
 
 interface Call {
   url: string;
@@ -109,3 +109,12 @@ describe('describeError', () => {
     expect(describeError(new ApiError(400, 'Too many pending inquiries'))).toContain('문의');
   });
 });
+
+describe('mayHaveSession', () => {
+  it('skips the probe only when the API shares the origin and no session cookie is there', () => {
+    expect(mayHaveSession('/api', null)).toBe(false);
+    expect(mayHaveSession('/api', 'a-token')).toBe(true);
+    expect(mayHaveSession('https://api.example.com', null)).toBe(true);
+  });
+});
+

@@ -97,6 +97,15 @@ function currentCsrf(): string | null {
   return readCookie(CSRF_COOKIE) ?? csrfToken;
 }
 
+/**
+ * Whether a session may exist, so that asking the server is worth it: with the API on this page's origin, every
+ * session comes with the readable CSRF cookie (same lifetime as the refresh token), so without it a first visit
+ * shows the login without two 401s in the console. Across origins the cookie cannot be read: always ask.
+ */
+export function mayHaveSession(apiBase: string = API_BASE, cookie: string | null = readCookie(CSRF_COOKIE)): boolean {
+  return !apiBase.startsWith('/') || cookie !== null;
+}
+
 function rememberCsrf(token: string | null | undefined): void {
   if (token) csrfToken = token;
 }

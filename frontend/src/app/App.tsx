@@ -1,6 +1,6 @@
 // Session gate: find out whether a session exists, then show the login or the game.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, setSessionLostHandler } from '../api/client';
+import { ApiError, mayHaveSession, setSessionLostHandler } from '../api/client';
 import { AuthScreen } from '../features/auth/AuthScreen';
 import { Game } from './Game';
 import { GameStore } from './gameStore';
@@ -13,6 +13,10 @@ export function App() {
   const [session, setSession] = useState<Session>({ state: 'checking' });
 
   const check = useCallback(() => {
+    if (!mayHaveSession()) {
+      setSession({ state: 'anonymous' });
+      return;
+    }
     setSession({ state: 'checking' });
     store
       .refresh()
