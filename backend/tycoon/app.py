@@ -49,7 +49,7 @@ from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
 from tycoon.ratelimit.limits import Limits, address_key
-from tycoon.ratelimit.memory import RefusalMemory, credentials_key
+from tycoon.ratelimit.memory import RefusalMemory
 from tycoon.ratelimit.middleware import RATELIMIT_HEADERS, RateLimitMiddleware, public_paths, refusal_headers
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
@@ -194,8 +194,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                     request.state.player_id = error.player_id
                 refusals: RefusalMemory = request.app.state.refusals
                 client = request.client.host if request.client else "unknown"
-                key = address_key(client) if error.scope == "ip" else credentials_key(request.scope)
-                refusals.remember(key, error)
+                refusals.remember_refusal(error, address_key(client), request.scope)
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RedisError)

@@ -86,10 +86,8 @@ def _with_stack(work: Callable[..., Awaitable[str]]) -> Callable[[argparse.Names
             from tycoon.redis import create_redis
 
             settings = get_settings()
-            redis, engine = (
-                create_redis(settings, pool_size=4),
-                create_engine(settings, statement_timeout=None),
-            )
+            redis = create_redis(settings, pool_size=4)
+            engine = create_engine(settings, statement_timeout=None)  # operator commands may run long
             try:
                 return await work(args, redis, engine)
             finally:
@@ -150,7 +148,8 @@ async def _grant_money(args: argparse.Namespace, redis: object, engine: object) 
 async def _write_behind_backlog(args: argparse.Namespace, redis: object, engine: object) -> str:
     from tycoon.players import persistence
 
-    return f"players waiting to be written to PostgreSQL: {await persistence.backlog(redis)}"  # type: ignore[arg-type]
+    waiting, _ = await persistence.backlog(redis)  # type: ignore[arg-type]
+    return f"players waiting to be written to PostgreSQL: {waiting}"
 
 
 async def _drop_player_cache(args: argparse.Namespace, redis: object, engine: object) -> str:

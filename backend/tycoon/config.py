@@ -11,9 +11,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
-MIN_SECRET_KEY_LENGTH = (
-    32  # it keys the token hashes: a short one could be guessed offline from a leaked hash
-)
+# SECRET_KEY keys the token hashes: a short one could be guessed offline from a leaked hash
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Environment(StrEnum):
@@ -77,9 +76,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     sentry_dsn: str | None = Field(None, repr=False)
-    metrics_token: str | None = Field(
-        None, repr=False
-    )  # GET /metrics then wants `Authorization: Bearer <token>`
+    # GET /metrics then wants `Authorization: Bearer <token>`
+    metrics_token: str | None = Field(None, repr=False)
     prometheus_multiproc_dir: str | None = None
 
     @model_validator(mode="before")

@@ -64,9 +64,8 @@ async def test_another_document_at_the_same_version_is_forgotten(player: Api, re
     assert await upgrade(player) == 1
     await persistence.flush_dirty(redis, engine)
     doc = orjson.loads(await redis.hget(key, "doc"))
-    doc["production_bonus"] = (
-        7  # an API in the other STATE_STORE mode made its own version of the same number
-    )
+    # an API in the other STATE_STORE mode made its own version of the same number
+    doc["production_bonus"] = 7
     await redis.hset(key, "doc", orjson.dumps(doc).decode())
     await redis.zadd(keys.DIRTY, {player.user["user_id"]: 0})
     assert (await persistence.flush_dirty(redis, engine)).refused == 1

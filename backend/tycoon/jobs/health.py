@@ -15,16 +15,16 @@ from tycoon.observability.metrics import (
     report_gauges,
     report_heartbeat,
 )
-from tycoon.players import keys
+from tycoon.players import keys, persistence
 from tycoon.redis import Redis
 
 
 async def report_metrics(redis: Redis, play_window_ms: int) -> None:
     now_ms = int(time.time() * 1000)
-    oldest = await redis.zrange(keys.DIRTY, 0, 0, withscores=True)
+    waiting, lag = await persistence.backlog(redis)
     values = {
-        WRITE_BEHIND_BACKLOG: float(await redis.zcard(keys.DIRTY)),
-        WRITE_BEHIND_LAG_SECONDS: (now_ms - float(oldest[0][1])) / 1000 if oldest else 0.0,
+        WRITE_BEHIND_BACKLOG: float(waiting),
+        WRITE_BEHIND_LAG_SECONDS: lag,
         ACTIVE_PLAYERS: float(await redis.zcount(keys.ACTIVE, now_ms - play_window_ms, "+inf")),
         JOB_QUEUE_DEPTH: float(await queue_depth(redis)),
     }

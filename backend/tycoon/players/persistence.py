@@ -98,9 +98,7 @@ async def _clear(
 
 
 async def _report(redis: Redis, written: int, refused: int) -> FlushReport:
-    waiting = await backlog(redis)
-    oldest = await redis.zrange(keys.DIRTY, 0, 0, withscores=True)
-    lag = max(0.0, time.time() - float(oldest[0][1]) / 1000) if oldest else 0.0
+    waiting, lag = await backlog(redis)
     return FlushReport(written=written, backlog=waiting, lag_seconds=lag, refused=refused)
 
 
@@ -114,9 +112,14 @@ async def mark_present_dirty(redis: Redis, since_ms: int) -> int:
     return int(added or 0)
 
 
-async def backlog(redis: Redis) -> int:
-    """How many players have changes not yet in PostgreSQL."""
-    return int(await redis.zcard(keys.DIRTY))
+async def backlog(redis: Redis) -> tuple[int, float]:
+    """How many players have changes not yet in PostgreSQL, and the age in seconds of the oldest change."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zcard(keys.DIRTY)
+        pipe.zrange(keys.DIRTY, 0, 0, withscores=True)
+        count, oldest = await pipe.execute()
+    lag = max(0.0, time.time() - float(oldest[0][1]) / 1000) if oldest else 0.0
+    return int(count), lag
 
 
 async def drop_cached_players(redis: Redis) -> int:

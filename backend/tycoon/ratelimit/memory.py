@@ -21,9 +21,8 @@ from starlette.types import Scope
 
 from tycoon.errors import RateLimited
 
-CAPACITY = (
-    10_000  # clients remembered per process; past it, new refusals are not remembered (Redis still counts)
-)
+# Clients remembered per process; past it, new refusals are not remembered (Redis still counts them).
+CAPACITY = 10_000
 _CREDENTIAL_HEADERS = (b"authorization", b"cookie")
 
 
@@ -45,6 +44,17 @@ class RefusalMemory:
             if len(self._refusals) >= self._capacity:
                 return
         self._refusals[key] = _Refusal(self._clock() + error.retry_after, error)
+
+    def remember_refusal(self, error: RateLimited, address: str, scope: Scope) -> None:
+        """Remember a refusal under the key of the bucket that refused: the address's or the credentials'."""
+        self.remember(address if error.scope == "ip" else credentials_key(scope), error)
+
+    def recall_for(self, address: str, scope: Scope, session_limits: bool) -> RateLimited | None:
+        """A refusal still due for this request: by its address, or, when the session script would charge its
+        player, by its credentials (hashed only while something is remembered)."""
+        if not self._refusals:
+            return None
+        return self.recall(address) or (self.recall(credentials_key(scope)) if session_limits else None)
 
     def recall(self, key: bytes | str) -> RateLimited | None:
         """The refusal still due for `key`, with the wait that is left; None when there is none."""

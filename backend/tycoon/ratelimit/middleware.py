@@ -22,7 +22,7 @@ from tycoon.errors import RateLimited, TooManyRequests
 from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
 from tycoon.ratelimit.limits import CHECK_LUA, Limits, address_key
-from tycoon.ratelimit.memory import RefusalMemory, credentials_key
+from tycoon.ratelimit.memory import RefusalMemory
 
 EXEMPT_PATHS = frozenset({"/healthz"})  # liveness: a refusal there would get the process restarted
 _ACCESS_COOKIE = ACCESS_COOKIE.encode()
@@ -57,9 +57,7 @@ class RateLimitMiddleware:
         ip = client[0] if client else "unknown"
         address = address_key(ip)
         session_limits = self._session_limits(scope)
-        refused = self.memory.recall(address) or (  # `self.memory` is falsy while it holds no refusal
-            self.memory.recall(credentials_key(scope)) if session_limits and self.memory else None
-        )
+        refused = self.memory.recall_for(address, scope, session_limits)
         if refused is not None:
             await self._refuse(scope, send, refused)
             return
@@ -77,7 +75,7 @@ class RateLimitMiddleware:
             return
         if int(wait_ms) > 0:
             refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
-            self.memory.remember(address, refusal)
+            self.memory.remember_refusal(refusal, address, scope)
             await self._refuse(scope, send, refusal)
             return
         await self.app(scope, receive, send)

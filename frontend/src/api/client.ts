@@ -120,12 +120,18 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function retryAfterMs(response: Response): number {
+/** Retry-After in seconds (a number of seconds or an HTTP date); null when absent or unreadable. */
+function retryAfterSeconds(response: Response): number | null {
   const header = response.headers.get('retry-after');
-  const seconds = header === null ? 1 : Number(header);
-  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0.5), MAX_RETRY_AFTER_SECONDS) * 1000;
-  const date = Date.parse(header ?? '');
-  return Number.isNaN(date) ? 1000 : Math.min(Math.max(date - Date.now(), 500), MAX_RETRY_AFTER_SECONDS * 1000);
+  if (header === null) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : (date - Date.now()) / 1000;
+}
+
+function retryAfterMs(response: Response): number {
+  return Math.min(Math.max(retryAfterSeconds(response) ?? 1, 0.5), MAX_RETRY_AFTER_SECONDS) * 1000;
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -137,8 +143,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status line
   }
-  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-  return new ApiError(response.status, detail, Number.isFinite(retryAfter) ? Math.ceil(retryAfter) : null);
+  const retryAfter = retryAfterSeconds(response);
+  return new ApiError(response.status, detail, retryAfter === null ? null : Math.ceil(retryAfter));
 }
 
 async function ensureCsrf(): Promise<void> {

@@ -47,8 +47,10 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
   const [busy, setBusy] = useState(false);
   const width = worldWidth(maxGenerators(user));
 
+  const full = generators.length >= maxGenerators(user);
+
   async function place(generatorTypeId: string, wantedX: number) {
-    if (generators.length >= maxGenerators(user)) {
+    if (full) {
       notify(`발전기는 최대 ${maxGenerators(user)}개까지 설치할 수 있습니다. 업그레이드로 늘려 보세요.`, 'error');
       return;
     }
@@ -81,7 +83,6 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
     setDropping(true);
   }
 
-  const full = generators.length >= maxGenerators(user);
   const freeSlots = full ? [] : slotCenters(width).filter((x) => !generators.some((g) => Math.abs(g.x_position - x) < SLOT_WIDTH / 2));
   const placingType = types.find((t) => typeId(t) === placingTypeId);
 
