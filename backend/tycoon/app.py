@@ -11,7 +11,6 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from redis.exceptions import RedisError
@@ -32,6 +31,7 @@ from tycoon.game.factory import build_game
 from tycoon.generators.endpoints import router as generators_router
 from tycoon.health.endpoints import router as health_router
 from tycoon.inquiries.endpoints import router as inquiries_router
+from tycoon.kit.cors import JsonCorsMiddleware
 from tycoon.kit.jsonsafe import json_safe
 from tycoon.observability.logging import configure_logging
 from tycoon.observability.metrics import (
@@ -163,7 +163,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     setup_metrics(app, settings, settings.metrics_token)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
-        CORSMiddleware,
+        JsonCorsMiddleware,
         allow_origins=settings.frontend_origins,
         allow_credentials=True,
         allow_methods=["*"],

@@ -178,3 +178,24 @@ async def test_a_repeated_authorization_header_is_read_as_authentication_reads_i
     ]
     response = await http.post(STATE_CHANGING, headers=headers)
     assert response.status_code == 403
+
+
+async def test_a_preflight_from_an_allowed_origin_passes(http: httpx.AsyncClient) -> None:
+    headers = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-csrf-token",
+    }
+    response = await http.options(STATE_CHANGING, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert response.headers["access-control-allow-credentials"] == "true"
+
+
+async def test_a_preflight_from_a_foreign_origin_is_refused_as_json(http: httpx.AsyncClient) -> None:
+    headers = {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    response = await http.options(STATE_CHANGING, headers=headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "Disallowed CORS origin"}
+    assert "access-control-allow-origin" not in response.headers
