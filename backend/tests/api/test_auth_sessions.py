@@ -27,6 +27,7 @@ from tycoon.app import create_app
 from tycoon.auth import repository
 from tycoon.errors import InvalidToken
 from tycoon.kit.bignum import BigValue
+from tycoon.rankings import service as rankings
 from tycoon.rankings.scores import Criteria, zset_key
 
 
@@ -271,6 +272,21 @@ async def test_a_request_in_flight_during_a_deletion_does_not_bring_the_player_b
     redis = app.state.redis
     for criteria in Criteria:
         assert await redis.zscore(zset_key(criteria), user_id) is None, criteria
+
+
+async def test_a_ranking_write_in_flight_after_a_deletion_does_not_bring_the_player_back(
+    api: Api, app: FastAPI
+) -> None:
+    # A save (STATE_STORE=postgres writes the rankings after its commit) or the ranking refresh that loaded the
+    # player before the deletion and writes the rankings after it: a review saw such players stay in every
+    # ranking, nameless, until a rebuild.
+    game = app.state.game
+    user_id = api.user["user_id"]
+    state = game.settle_unattended(await game.store.load(user_id), 0.0)
+    assert (await api.post("/delete_account", {"password": PASSWORD})).status_code == 200
+    await rankings.store_entries(app.state.redis, state, 0)
+    for criteria in Criteria:
+        assert await app.state.redis.zscore(zset_key(criteria), user_id) is None, criteria
 
 
 async def test_deleted_account_tokens_are_dead(api: Api, http: httpx.AsyncClient) -> None:

@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.conftest import app_of, user_of
 from tests.conftest import Api
@@ -187,3 +188,38 @@ async def test_accept_for_a_deleted_author_still_removes_it(api: Api, admin: Api
     assert response.status_code in (200, 404)
     listed = [row["inquiry_id"] for row in (await admin.get("/inquiries")).json()]
     assert inquiry["inquiry_id"] not in listed
+
+
+async def test_an_author_deleted_while_the_admin_accepts_is_a_404_for_the_admin(
+    api: Api, admin: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inquiry is taken, then its author's account goes before the reward: the admin's session is fine, so
+    # not the 401 "User not found for token" a review saw (which makes the original client log the admin out).
+    inquiry = await create(api)
+    take = repository.take
+
+    async def take_then_author_leaves(engine: AsyncEngine, inquiry_id: str) -> str | None:
+        author = await take(engine, inquiry_id)
+        assert (await api.post("/delete_account", {"password": "password1"})).status_code == 200
+        return author
+
+    monkeypatch.setattr(repository, "take", take_then_author_leaves)
+    response = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    assert (response.status_code, response.json()) == (404, {"detail": "Inquiry not found"})
+    assert (await admin.get("/inquiries")).status_code == 200
+
+
+async def test_an_inquiry_sent_while_its_author_is_deleted_is_a_401(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The session was checked, then the account went before the insert: no storage outage (503), the 401 that
+    # every other request of the deleted account gets.
+    add = repository.add
+
+    async def author_leaves_then_add(engine: AsyncEngine, record: InquiryRecord, max_pending: int) -> bool:
+        assert (await api.post("/delete_account", {"password": "password1"})).status_code == 200
+        return await add(engine, record, max_pending)
+
+    monkeypatch.setattr(repository, "add", author_leaves_then_add)
+    response = await api.post("/inquiries", {"type": "bug", "content": "gone"})
+    assert (response.status_code, response.json()) == (401, {"detail": "Invalid token"})

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
-from tycoon.errors import InquiryNotFound, InvalidInquiryType, TooManyPendingInquiries
+from tycoon.errors import InquiryNotFound, InvalidInquiryType, InvalidToken, TooManyPendingInquiries
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
 from tycoon.kit.text import NO_NUL
@@ -94,7 +94,10 @@ async def accept_inquiry(
     inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep
 ) -> DecisionOut:
     author = await _take(request, inquiry_id)
-    await game.act_on_user(author, special.reward_inquiry)
+    try:
+        await game.act_on_user(author, special.reward_inquiry)
+    except InvalidToken as error:  # the author deleted the account meanwhile: the inquiry went with it
+        raise InquiryNotFound() from error
     return DecisionOut(status="accepted", user_id=author)
 
 

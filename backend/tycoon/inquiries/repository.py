@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, String, Text, delete, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tycoon.errors import InvalidToken
 from tycoon.models import Account, Inquiry
 
 
@@ -37,10 +39,13 @@ async def add(engine: AsyncEngine, record: InquiryRecord, max_pending: int) -> b
         literal(record.created_at_ms, BigInteger),
     ).where(pending < max_pending)
     columns = ["id", "user_id", "type", "content", "created_at_ms"]
-    async with engine.begin() as conn:
-        # the author's inquiries one at a time, so that posts sent at once cannot all count the same waiting ones
-        await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(record.user_id))))
-        result = await conn.execute(insert(Inquiry).from_select(columns, row))
+    try:
+        async with engine.begin() as conn:
+            # the author's inquiries one at a time, so that posts sent at once cannot all count the same waiting
+            await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(record.user_id))))
+            result = await conn.execute(insert(Inquiry).from_select(columns, row))
+    except IntegrityError as error:  # the author's account was deleted meanwhile: its session is over
+        raise InvalidToken() from error
     return bool(result.rowcount)
 
 

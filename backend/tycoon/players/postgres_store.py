@@ -62,7 +62,11 @@ class PostgresPlayerStore:
         return version
 
     async def forget(self, user_id: str) -> None:
-        await self._redis.zrem(keys.ACTIVE, user_id)
+        """PostgreSQL is the only copy; the mark keeps a save in flight out of the rankings (their writes check it)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(keys.gone(user_id), 1, ex=keys.GONE_TTL_SECONDS)
+            pipe.zrem(keys.ACTIVE, user_id)
+            await pipe.execute()
 
     async def remember(self, user_id: str) -> None:
-        """Nothing to lift: PostgreSQL is the only copy."""
+        await self._redis.delete(keys.gone(user_id))

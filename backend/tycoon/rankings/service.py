@@ -12,6 +12,7 @@ from weakref import WeakKeyDictionary
 
 from redis.commands.core import AsyncScript
 
+from tycoon.players import keys
 from tycoon.rankings.scores import (
     Criteria,
     RankEntry,
@@ -38,14 +39,27 @@ return {total, ids, redis.call('HMGET', KEYS[2], unpack(ids)), redis.call('HMGET
 """
 
 
-_PAGE_SCRIPTS: WeakKeyDictionary[Redis, AsyncScript] = WeakKeyDictionary()
+# KEYS: the player's "gone" mark, then per criterion its zset and shown hash. ARGV: user id, then per criterion
+# its score and shown value. A player whose account is being deleted is left out: a save or a refresh that
+# loaded the player before the deletion must not put it back after the deletion cleared the rankings.
+_STORE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 2, #KEYS, 2 do
+  redis.call('ZADD', KEYS[i], ARGV[i], ARGV[1])
+  redis.call('HSET', KEYS[i + 1], ARGV[1], ARGV[i + 1])
+end
+return 1
+"""
+
+_SCRIPTS: WeakKeyDictionary[Redis, dict[str, AsyncScript]] = WeakKeyDictionary()
 
 
-def _page_script(redis: Redis) -> AsyncScript:
+def _script(redis: Redis, text: str) -> AsyncScript:
     """Registered once per client (registering hashes the script's text)."""
-    script = _PAGE_SCRIPTS.get(redis)
+    scripts = _SCRIPTS.setdefault(redis, {})
+    script = scripts.get(text)
     if script is None:
-        script = _PAGE_SCRIPTS[redis] = redis.register_script(_PAGE)
+        script = scripts[text] = redis.register_script(text)
     return script
 
 
@@ -86,11 +100,16 @@ async def store_entries(redis: Redis, state: PlayerState, play_time_ms: int) -> 
 
 
 async def store_many(redis: Redis, players: list[tuple[str, list[RankEntry]]]) -> None:
+    if not players:
+        return
+    store = _script(redis, _STORE)
     async with redis.pipeline(transaction=False) as pipe:
         for user_id, entries in players:
-            for entry in entries:
-                pipe.zadd(zset_key(entry.criteria), {user_id: entry.score})
-                pipe.hset(shown_key(entry.criteria), user_id, entry.shown)
+            names = [
+                name for entry in entries for name in (zset_key(entry.criteria), shown_key(entry.criteria))
+            ]
+            values = [value for entry in entries for value in (entry.score, entry.shown)]
+            await store(keys=[keys.gone(user_id), *names], args=[user_id, *values], client=pipe)
         await pipe.execute()
 
 
@@ -112,7 +131,7 @@ async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
 
 
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
-    script = _page_script(redis)
+    script = _script(redis, _PAGE)
     keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
     total, _ids, shown, names = await script(keys=keys, args=[offset, limit])
     rows = [
