@@ -12,6 +12,7 @@ import pytest
 from fastapi import APIRouter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
@@ -19,7 +20,7 @@ from tests.conftest import make_settings
 from tycoon.app import create_app
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.errors import QuotaPolicy, RateLimited, TooManyRequests
-from tycoon.ratelimit.limits import Limits, address_key, quota_policy
+from tycoon.ratelimit.limits import CHARGED, Limits, address_key, quota_policy
 from tycoon.ratelimit.memory import RefusalMemory, credentials_key
 from tycoon.ratelimit.middleware import RateLimitMiddleware, public_paths, refusal_headers
 
@@ -41,7 +42,11 @@ def _client(script: Callable[..., Awaitable[Any]], memory: RefusalMemory | None 
     async def ok(_: object) -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    app = Starlette(routes=[Route("/", ok), Route("/progress", ok)])
+    async def with_session(request: Request) -> PlainTextResponse:
+        setattr(request.state, CHARGED, True)  # as authenticate does before the session script
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/", ok), Route("/progress", with_session)])
     app.state.redis = _StubRedis(script)
     app.state.public_paths = frozenset({"/"})
     app.add_middleware(
@@ -122,6 +127,34 @@ class _Counting:
     async def __call__(self, **_: Any) -> list[Any]:
         self.calls += 1
         return [0, ""]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("GET", "/nope", {"Authorization": "Bearer made-up"}),  # 404
+        ("DELETE", "/progress", {"Authorization": "Bearer made-up"}),  # 405
+        ("GET", "/nope", {"Cookie": f"{ACCESS_COOKIE}=made-up"}),
+    ],
+)
+async def test_credentials_that_never_reach_the_session_script_are_charged_after_their_answer(
+    method: str, path: str, headers: dict[str, str], clock: list[float]
+) -> None:
+    # A review sent 400 such requests from one address in 0.2 s: none was counted against its 100/s.
+    calls: list[int] = []
+
+    async def refuse_the_second(**_: Any) -> list[Any]:
+        calls.append(1)
+        return [0, ""] if len(calls) == 1 else [800, "ip"]
+
+    async with _client(refuse_the_second, RefusalMemory(clock=lambda: clock[0])) as client:
+        first = await client.request(method, path, headers=headers)
+        second = await client.request(method, path, headers=headers)  # answered, then its charge is refused
+        third = await client.get("/", headers=headers)  # the address is refused, whatever the path
+    assert first.status_code == second.status_code
+    assert first.status_code in (404, 405)
+    assert (third.status_code, third.headers["ratelimit-policy"]) == (429, '"ip";q=100;w=1')
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(

@@ -30,13 +30,15 @@ class PostgresPlayerStore:
         self, token_hash: str, now_ms: int, client_ip: str, rank_in: str | None = None
     ) -> SessionLoad | None:
         value = await self._redis.get(keys.session(token_hash))
-        if value is None:
-            return None
-        principal = SessionPrincipal.parse(str(value))
-        user_id = principal.user_id
+        principal = None if value is None else SessionPrincipal.parse(str(value))
+        user_id = None if principal is None else principal.user_id
+        # the address's bucket is charged for a token of no session too, as the Redis store's script does
         wait_ms, scope = await self._check(args=self._limits.script_args(now_ms, client_ip, user_id))
         if int(wait_ms) > 0:
             raise self._limits.refusal(int(wait_ms), str(scope), user_id if scope == "player" else None)
+        if principal is None:
+            return None
+        user_id = principal.user_id
         presence = self._presence
         record = await repository.touch_player(
             self._engine, user_id, now_ms, presence.play_window_ms, presence.play_window_ms

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from tycoon.config import Settings
 from tycoon.errors import QuotaPolicy, RateLimited
 
+# Request state key (scope["state"]): set once the session script has charged the request's limits. A request
+# with credentials that never reaches it (an unknown path or method, an empty token) is charged afterwards.
+CHARGED = "limits_charged"
+
 # Lua: token bucket at KEYS-free key `key`: `rate` tokens per second up to `burst`. Returns 0 when a token was
 # taken, else the milliseconds until one is available. A rate of 0 means unlimited.
 BUCKET_LUA = """

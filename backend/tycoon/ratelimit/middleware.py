@@ -6,6 +6,7 @@ Requests with credentials to a route that opens a session are limited inside the
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from tycoon.auth.deps import opens_session
 from tycoon.errors import RateLimited, TooManyRequests
 from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
-from tycoon.ratelimit.limits import CHECK_LUA, Limits, address_key
+from tycoon.ratelimit.limits import CHARGED, CHECK_LUA, Limits, address_key
 from tycoon.ratelimit.memory import RefusalMemory
 
 EXEMPT_PATHS = frozenset({"/healthz"})  # liveness: a refusal there would get the process restarted
@@ -40,7 +41,8 @@ class RateLimitMiddleware:
     """The per-address limit for every request the session script does not limit: those without credentials,
     and those with credentials to a route that opens no session (`public_paths`: the catalogue, sign-up, login,
     refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
-    Unknown paths with credentials go on unlimited to their 404, which costs no more than this check."""
+    A request with credentials that ends without the session script (an unknown path or method, an empty token)
+    is charged after its answer: over the limit, the address's next requests are refused."""
 
     def __init__(self, app: ASGIApp, limits: Limits, memory: RefusalMemory) -> None:
         self.app = app
@@ -63,22 +65,33 @@ class RateLimitMiddleware:
             return
         if session_limits:
             await self.app(scope, receive, send)
+            if not scope.get("state", {}).get(
+                CHARGED
+            ):  # it went to a 404, 405, 307 or 401 without the script
+                with contextlib.suppress(RedisError):
+                    await self._charge(scope, ip, address)
             return
-        if self._script is None:  # the Redis client exists once the lifespan has started
-            self._script = scope["app"].state.redis.register_script(CHECK_LUA)
         try:
-            wait_ms, limited_scope = await self._script(
-                args=self.limits.script_args(int(time.time() * 1000), ip, None)
-            )
+            refusal = await self._charge(scope, ip, address)
         except RedisError:  # fail open: the route itself answers 503 if it needs Redis (not a bare 500 here)
-            await self.app(scope, receive, send)
-            return
-        if int(wait_ms) > 0:
-            refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
-            self.memory.remember_refusal(refusal, address, scope)
+            refusal = None
+        if refusal is not None:
             await self._refuse(scope, send, refusal)
             return
         await self.app(scope, receive, send)
+
+    async def _charge(self, scope: Scope, ip: str, address: str) -> RateLimited | None:
+        """Take a token of the address's bucket; the refusal (remembered) if there was none."""
+        if self._script is None:  # the Redis client exists once the lifespan has started
+            self._script = scope["app"].state.redis.register_script(CHECK_LUA)
+        wait_ms, limited_scope = await self._script(
+            args=self.limits.script_args(int(time.time() * 1000), ip, None)
+        )
+        if int(wait_ms) <= 0:
+            return None
+        refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
+        self.memory.remember_refusal(refusal, address, scope)
+        return refusal
 
     async def _refuse(self, scope: Scope, send: Send, refusal: RateLimited) -> None:
         RATE_LIMITED.labels(scope=refusal.scope).inc()

@@ -1,0 +1,47 @@
+"""The per-address limit counts every request of an address, whatever credentials it carries and wherever it
+goes (issue 3: "per IP (default 100/s)"), in both store modes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from tests.conftest import ORIGIN, make_settings
+from tycoon.app import create_app
+
+BURST = 3  # the address's bucket: 3 requests at once, then 3 a second
+
+
+@pytest.fixture(params=["redis", "postgres"])
+async def limited(request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_settings(state_store=request.param, rate_limit_ip_per_second=BURST))
+    address = f"10.77.{request.param == 'redis':d}.{id(app) % 250}"  # a bucket of its own
+    transport = httpx.ASGITransport(app=app, client=(address, 5000))
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers={"Origin": ORIGIN}
+        ) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("GET", "/progress", {"Authorization": "Bearer made-up"}),  # 401: no such session
+        ("GET", "/progress", {"Authorization": ""}),  # 401: no token at all
+        ("GET", "/no-such-path", {"Authorization": "Bearer made-up"}),  # 404
+        ("DELETE", "/change/rate", {"Authorization": "Bearer made-up"}),  # 405
+    ],
+    ids=["unknown-token", "empty-token", "unknown-path", "wrong-method"],
+)
+async def test_requests_with_credentials_are_held_to_the_address_limit(
+    limited: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]
+) -> None:
+    statuses = [(await limited.request(method, path, headers=headers)).status_code for _ in range(4 * BURST)]
+    assert 429 in statuses, statuses
+    assert statuses.count(429) >= 2 * BURST, statuses  # a refill of at most a second's worth in between
