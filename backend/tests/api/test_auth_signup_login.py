@@ -184,6 +184,13 @@ async def test_repeated_failed_logins_back_off_with_429_and_retry_after(api: Api
     assert response.headers["RateLimit"] == f'"login-username";r=0;t={response.headers["Retry-After"]}'
 
 
+async def test_a_usernames_failures_are_kept_for_an_hour_after_the_last(api: Api, app: FastAPI) -> None:
+    # The original kept them until a success; a 10-minute expiry let a guesser who paused reset the backoff.
+    await login(api.http, api.user["username"], "wrongpass9")
+    ttl = await app.state.redis.ttl(throttle._user_key(api.user["username"]))
+    assert 3500 < ttl <= throttle.FAILURES_KEPT_SECONDS == 3600
+
+
 async def test_backoff_also_holds_back_the_right_password(api: Api) -> None:
     username = api.user["username"]
     await login(api.http, username, "wrongpass9")
