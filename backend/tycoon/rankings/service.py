@@ -100,17 +100,21 @@ async def store_entries(redis: Redis, state: PlayerState, play_time_ms: int) -> 
 
 
 async def store_many(redis: Redis, players: list[tuple[str, list[RankEntry]]]) -> None:
-    if not players:
-        return
     store = _script(redis, _STORE)
+    if len(players) == 1:  # a save's (STATE_STORE=postgres): one call, no pipeline's script check round trip
+        await store(*_store_call(*players[0]))
+        return
     async with redis.pipeline(transaction=False) as pipe:
         for user_id, entries in players:
-            names = [
-                name for entry in entries for name in (zset_key(entry.criteria), shown_key(entry.criteria))
-            ]
-            values = [value for entry in entries for value in (entry.score, entry.shown)]
-            await store(keys=[keys.gone(user_id), *names], args=[user_id, *values], client=pipe)
+            await store(*_store_call(user_id, entries), client=pipe)
         await pipe.execute()
+
+
+def _store_call(user_id: str, entries: list[RankEntry]) -> tuple[list[str], list[str | float]]:
+    """_STORE's keys and arguments for one player."""
+    names = [name for entry in entries for name in (zset_key(entry.criteria), shown_key(entry.criteria))]
+    values = [value for entry in entries for value in (entry.score, entry.shown)]
+    return [keys.gone(user_id), *names], [user_id, *values]
 
 
 async def register_username(redis: Redis, user_id: str, username: str) -> None:
