@@ -115,6 +115,26 @@ describe('Energy Tycoon in a browser', () => {
     expect(progressRequests.length).toBeGreaterThan(polled);
   });
 
+  it("waits out a 429's Retry-After, telling the player", async () => {
+    let refused = false;
+    await page.route('**/api/progress', async (route) => {
+      if (refused || route.request().method() !== 'GET') return route.continue();
+      refused = true;
+      const body = JSON.stringify({ detail: 'Too many requests, slow down' });
+      await route.fulfill({ status: 429, headers: { 'retry-after': '3', 'content-type': 'application/json' }, body });
+    });
+    const notice = page.getByTestId('waiting');
+    await notice.waitFor({ timeout: 5000 });
+    const polled = progressRequests.length;
+    await page.screenshot({ path: screenshotPath('04b-waiting-retry-after') });
+    await page.waitForTimeout(2000);
+    expect(progressRequests.length).toBe(polled); // nothing sent during the wait
+    await notice.waitFor({ state: 'detached', timeout: 5000 });
+    await page.waitForTimeout(1500);
+    expect(progressRequests.length).toBeGreaterThan(polled);
+    await page.unroute('**/api/progress');
+  });
+
   it('sells energy for money', async () => {
     // the global production upgrade costs 18: sell once there is enough energy to pay for it
     await waitForNumber(page, 'energy', 26, 60_000);

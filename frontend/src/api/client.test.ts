@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, describeError, mayHaveSession, setSessionLostHandler } from './client';
+import { ApiError, api, describeError, forgetWaiting, mayHaveSession, setSessionLostHandler, subscribeWaiting, waitingUntil } from './client';
 
 interface Call {
   url: string;
@@ -32,6 +32,7 @@ describe('api client', () => {
     vi.unstubAllGlobals();
     vi.useRealTimers();
     setSessionLostHandler(() => undefined);
+    forgetWaiting();
   });
 
   it('calls /api with cookies and remembers the CSRF token of a login', async () => {
@@ -73,6 +74,33 @@ describe('api client', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect((await pending).rate).toBe(3);
     expect(calls).toHaveLength(2);
+  });
+
+  it('holds back every request of the tab until the Retry-After has passed, and says so', async () => {
+    vi.useFakeTimers();
+    const told = vi.fn();
+    const unsubscribe = subscribeWaiting(told);
+    answers.push(json(429, { detail: 'slow down' }, { 'retry-after': '3' }), json(200, { rate: 3 }), json(200, { rate: 4 }));
+    const first = api.rate();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(told).toHaveBeenCalledOnce(); // at once, not after the retries
+    expect(waitingUntil() - Date.now()).toBeGreaterThan(2900);
+    const second = api.rate(); // another request of the same tab waits too
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect([(await first).rate, (await second).rate].sort()).toEqual([3, 4]);
+    unsubscribe();
+  });
+
+  it('obeys a Retry-After longer than half a minute', async () => {
+    vi.useFakeTimers();
+    answers.push(json(429, { detail: 'slow down' }, { 'retry-after': '60' }), json(200, { rate: 5 }));
+    const pending = api.rate();
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1100);
+    expect((await pending).rate).toBe(5);
   });
 
   it('answers a refused login at once with its wait instead of waiting silently', async () => {

@@ -48,7 +48,8 @@ export const API_BASE = (import.meta.env.VITE_API_BASE ?? '/api').replace(/\/+$/
 
 const CSRF_COOKIE = 'csrf_token';
 const MAX_429_RETRIES = 3;
-const MAX_RETRY_AFTER_SECONDS = 30;
+// Retry-After is obeyed up to the longest wait the server sends (the login backoff's 300 s), not a wrong clock's date
+const MAX_RETRY_AFTER_SECONDS = 300;
 // these never need a session, and a 401 from them is an answer, not an expired session
 const SESSIONLESS = ['/login', '/signup', '/refresh/access', '/csrf-token', '/generator_types'];
 // a person waits for these: a 429 is shown at once with its wait (the login backoff doubles up to minutes)
@@ -79,6 +80,29 @@ interface SendOptions {
 let csrfToken: string | null = null;
 let refreshing: Promise<boolean> | null = null;
 let onSessionLost: () => void = () => undefined;
+// Date.now() before which this tab sends nothing: a 429 or 503's Retry-After holds back every request, not only its own
+let waitUntil = 0;
+const waitListeners = new Set<() => void>();
+
+/** When the tab may send again after a 429/503 (Date.now() ms; in the past when it is not waiting). */
+export const waitingUntil = (): number => waitUntil;
+
+/** Called when the tab starts waiting out a Retry-After (the app tells the player). */
+export function subscribeWaiting(listener: () => void): () => void {
+  waitListeners.add(listener);
+  return () => waitListeners.delete(listener);
+}
+
+/** A new session starts without its predecessor's wait (another player has buckets of its own). */
+export function forgetWaiting(): void {
+  waitUntil = 0;
+}
+
+function holdBack(ms: number): void {
+  if (Date.now() + ms <= waitUntil) return;
+  waitUntil = Date.now() + ms;
+  waitListeners.forEach((listener) => listener());
+}
 
 /** Called once when the session cannot be refreshed: the app shows the login. */
 export function setSessionLostHandler(handler: () => void): void {
@@ -189,14 +213,14 @@ function refreshSession(): Promise<boolean> {
 async function request<T>(method: Method, path: string, options: SendOptions = {}): Promise<T> {
   if (method !== 'GET' && !SESSIONLESS.includes(path)) await ensureCsrf();
   let refreshed = false;
+  const atOnce = ANSWER_AT_ONCE.includes(path);
   for (let attempt = 0; ; attempt += 1) {
+    if (!atOnce && waitUntil > Date.now()) await wait(waitUntil - Date.now(), options.signal);
     const response = await fetchOnce(method, path, options);
     // 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later
     const busy = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
-    if (busy && attempt < MAX_429_RETRIES && !ANSWER_AT_ONCE.includes(path)) {
-      await wait(retryAfterMs(response), options.signal);
-      continue;
-    }
+    if (busy && !atOnce) holdBack(retryAfterMs(response));
+    if (busy && attempt < MAX_429_RETRIES && !atOnce) continue;
     if (response.status === 401 && !SESSIONLESS.includes(path)) {
       if (!refreshed && (await refreshSession())) {
         refreshed = true;
@@ -219,6 +243,7 @@ const query = (params: Record<string, string | number>) => new URLSearchParams(O
 async function authenticate(path: '/login' | '/signup', credentials: Credentials): Promise<AuthResponse> {
   const answer = await post<AuthResponse, Credentials>(path, credentials);
   rememberCsrf(answer.csrf_token);
+  forgetWaiting();
   return answer;
 }
 

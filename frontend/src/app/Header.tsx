@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { subscribeWaiting, waitingUntil } from '../api/client';
 import { AccountMenu } from '../features/auth/AccountMenu';
 import { fromWire } from '../game/bignum';
 import { currentRate, maxGenerators } from '../game/costs';
@@ -49,6 +50,7 @@ export function Header() {
           <dd>{formatCount(user.rebirth_count)}</dd>
         </div>
       </dl>
+      <WaitingNotice />
       <ConnectionState error={store.lastError} />
       <AccountMenu />
     </header>
@@ -70,6 +72,28 @@ function ConnectionState({ error }: { error: unknown }) {
   return (
     <p className="offline" role="alert">
       서버와 연결이 끊겼습니다. 다시 연결하는 중…
+    </p>
+  );
+}
+
+/** While the server's Retry-After holds every request back (a 429 or a busy 503), the player sees how long. */
+function WaitingNotice() {
+  const until = useSyncExternalStore(subscribeWaiting, waitingUntil);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    setNow(Date.now());
+    if (until <= Date.now()) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= until) clearInterval(timer);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [until]);
+  const seconds = Math.ceil((until - now) / 1000);
+  if (seconds <= 0) return null;
+  return (
+    <p className="offline" role="status" data-testid="waiting">
+      요청이 많아 {seconds}초 기다린 뒤 다시 보냅니다…
     </p>
   );
 }

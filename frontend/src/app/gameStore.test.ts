@@ -66,6 +66,25 @@ describe('GameStore extrapolation and correction', () => {
     expect(shown()).toBeCloseTo(3, 3); // the only generator is paused now
     expect(store.progress?.generators[0].running).toBe(false);
   });
+
+  it('anchors an action answer half a round trip back and holds the energy, as a poll answer', () => {
+    // a slow link, 2 s each way: clock c is server time T0 + (c - 2000)
+    store.acceptProgress(answer(100, T0), 4000, 4000);
+    clock = 12_000;
+    expect(shown()).toBeCloseTo(110, 3);
+    // an upgrade that leaves production alone, sent at 8000, answered by the server at T0 + 8000, received now
+    store.acceptAction({ user: answer(108, T0 + 8000).user });
+    expect(shown()).toBeCloseTo(110, 3); // not 108: two seconds behind
+    clock = 13_000;
+    expect(shown()).toBeCloseTo(111, 3);
+  });
+
+  it('follows a sale down at once, however small', () => {
+    store.acceptProgress(answer(10, T0), 0, 0);
+    clock = 1000;
+    store.acceptAction({ user: answer(10.5, T0 + 1000).user }, { energyChanged: true }); // sold 0.5
+    expect(shown()).toBeCloseTo(10.5, 3);
+  });
 });
 
 describe('GameStore polling', () => {

@@ -38,6 +38,8 @@ export class GameStore {
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
   private pollAbort: AbortController | null = null;
   private failures = 0;
+  /** The last poll's round trip: an action's answer was the server's present half of it before it arrived. */
+  private rttMs = 0;
   private pollAgain = false;
   private readonly now: () => number;
   lastError: unknown = null;
@@ -83,8 +85,14 @@ export class GameStore {
     const time = answerTime(progress);
     const normalized: Progress = { ...progress, server_time_ms: time ?? Date.now() };
     if (this.anchor && normalized.server_time_ms < this.anchor.progress.server_time_ms) return; // older than what we show
-    const shown = this.live(receivedAt);
-    this.anchor = { progress: normalized, clientTime: receivedAt - rttMs / 2 };
+    this.rttMs = rttMs;
+    this.replaceAnchor(normalized, receivedAt - rttMs / 2, receivedAt, true);
+  }
+
+  /** Show `progress` as the server's state at `clientTime`; `hold`: keep the shown energy if it is a little ahead. */
+  private replaceAnchor(progress: Progress, clientTime: number, receivedAt: number, hold: boolean): void {
+    const shown = hold ? this.live(receivedAt) : null;
+    this.anchor = { progress, clientTime };
     this.hold = null;
     this.hold = shown ? this.holdFor(shown.energy, receivedAt) : null;
     this.emit();
@@ -102,11 +110,15 @@ export class GameStore {
     return compare(ahead, max(perSecond, wireUnit)) <= 0 ? { energy: shown } : null;
   }
 
-  /** An action's answer: its user replaces ours, its generator replaces or joins the list. */
-  acceptAction(answer: WithUser, change: { generator?: Generator; removedId?: string } = {}): void {
+  /**
+   * An action's answer: its user replaces ours, its generator replaces or joins the list. `energyChanged`: the action
+   * itself took energy (a sale, a rebirth), so the shown energy follows it down instead of being held.
+   */
+  acceptAction(answer: WithUser, change: { generator?: Generator; removedId?: string; energyChanged?: boolean } = {}): void {
     if (!this.anchor) return;
     const receivedAt = this.now();
-    const time = answerTime(answer) ?? this.anchor.progress.server_time_ms + (receivedAt - this.anchor.clientTime);
+    const stamped = answerTime(answer);
+    const time = stamped ?? this.anchor.progress.server_time_ms + (receivedAt - this.anchor.clientTime);
     const advanced = advanceProgress(this.anchor.progress, (time - this.anchor.progress.server_time_ms) / 1000);
     let generators = advanced.generators.filter((g) => g.generator_id !== change.removedId);
     if (change.generator) {
@@ -115,9 +127,9 @@ export class GameStore {
       generators = exists ? generators.map((g) => (g.generator_id === updated.generator_id ? updated : g)) : [...generators, updated];
     }
     const user = { ...advanced.user, ...answer.user };
-    this.anchor = { progress: { ...advanced, server_time_ms: time, user, generators }, clientTime: receivedAt };
-    this.hold = null;
-    this.emit();
+    // a stamped answer was the server's present half a round trip before it arrived (as a poll's answer)
+    const clientTime = stamped === undefined ? receivedAt : receivedAt - this.rttMs / 2;
+    this.replaceAnchor({ ...advanced, server_time_ms: time, user, generators }, clientTime, receivedAt, !change.energyChanged);
     // an answer without generators may have changed every generator's rates (global upgrades, specials)
     if (!change.generator && !change.removedId) this.requestPoll();
   }

@@ -27,7 +27,7 @@ export function RebirthPanel() {
     setBusy(true);
     const ok = await act(async () => {
       const answer = await api.rebirth(count);
-      store.acceptAction(answer); // asks for the new map (every generator is gone) at once
+      store.acceptAction(answer, { energyChanged: true }); // asks for the new map (every generator is gone) at once
     }, `환생했습니다! 생산 배수 ×${formatBig(pow2(user.rebirth_count + count))}`);
     setBusy(false);
     setConfirming(false);

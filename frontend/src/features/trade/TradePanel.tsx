@@ -27,7 +27,7 @@ export function TradePanel() {
     setBusy(true);
     const ok = await act(async () => {
       const answer = await api.exchange({ user_id: user.user_id, amount_data: amountWire.data, amount_high: amountWire.high });
-      store.acceptAction(answer);
+      store.acceptAction(answer, { energyChanged: true });
       setLastGain(formatBig(fromWire(answer.gained_data, answer.gained_high)));
     });
     setBusy(false);
