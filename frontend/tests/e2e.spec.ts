@@ -77,6 +77,8 @@ describe('Energy Tycoon in a browser', () => {
     await page.getByRole('button', { name: '1번 빈 자리에 설치', exact: true }).click();
     const placed = page.getByTestId('map-generator');
     await placed.first().waitFor({ timeout: 10_000 });
+    // the slot's button is gone: focus went to the new generator, not to the top of the page
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'map-generator', null, { timeout: 5000 });
     expect(await placed.first().getAttribute('data-status')).toBe('building');
     await page.screenshot({ path: screenshotPath('02-generator-placed') });
   });
@@ -183,6 +185,16 @@ describe('Energy Tycoon in a browser', () => {
   });
 
   it('logs out', async () => {
+    // the account menu answers the keys of a menu button: arrows, End, Escape back to the button
+    const account = page.getByRole('button', { name: username });
+    await account.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('menuitem', { name: '튜토리얼 다시 보기' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('튜토리얼 다시 보기');
+    await page.keyboard.press('End');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('계정 삭제');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
     await page.getByRole('button', { name: username }).click();
     await page.getByRole('menuitem', { name: '로그아웃' }).click();
     await page.getByRole('button', { name: '로그인' }).last().waitFor({ timeout: 10_000 });

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent as ReactKeyboardEvent, useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { formatPlayTime } from '../../game/format';
@@ -13,7 +13,9 @@ export function AccountMenu() {
   useEffect(() => {
     if (!open) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !menu.current?.contains(event.target as Node)) setOpen(false);
+      if (event instanceof KeyboardEvent ? event.key !== 'Escape' : menu.current?.contains(event.target as Node)) return;
+      setOpen(false);
+      if (event instanceof KeyboardEvent) menu.current?.querySelector<HTMLButtonElement>('.account-button')?.focus();
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -22,6 +24,31 @@ export function AccountMenu() {
       document.removeEventListener('keydown', close);
     };
   }, [open]);
+
+  const [focusFirst, setFocusFirst] = useState(false);
+  const items = () => Array.from(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
+
+  useEffect(() => {
+    if (open && focusFirst) items()[0]?.focus();
+    setFocusFirst(false);
+  }, [open, focusFirst]);
+
+  /** The menu's keys (WAI-ARIA menu button): arrows move between the items, Home and End jump, a closed menu opens. */
+  function moveFocus(event: ReactKeyboardEvent) {
+    const keys = ['ArrowDown', 'ArrowUp', 'Home', 'End'];
+    if (!keys.includes(event.key)) return;
+    event.preventDefault();
+    if (!open) {
+      setOpen(true);
+      setFocusFirst(true);
+      return;
+    }
+    const list = items();
+    const at = list.indexOf(document.activeElement as HTMLButtonElement);
+    const last = list.length - 1;
+    const next = { ArrowDown: at + 1 > last ? 0 : at + 1, ArrowUp: at - 1 < 0 ? last : at - 1, Home: 0, End: last }[event.key];
+    list[next ?? 0]?.focus();
+  }
 
   function toggle() {
     setOpen(!open);
@@ -43,7 +70,7 @@ export function AccountMenu() {
   }
 
   return (
-    <div className="account" ref={menu}>
+    <div className="account" ref={menu} onKeyDown={moveFocus}>
       <button type="button" className="account-button" aria-haspopup="menu" aria-expanded={open} onClick={toggle}>
         <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" className="account-icon">
           <circle cx="8" cy="5" r="3" fill="currentColor" />

@@ -55,10 +55,16 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
       return;
     }
     setBusy(true);
+    // the slot's button goes away with the placing: focus moves to the new generator instead of the page's top
+    const fromSlot = document.activeElement?.classList.contains('map-slot') ?? false;
     const placed = await act(async () => {
       const answer = await api.place({ user_id: user.user_id, generator_type_id: generatorTypeId, x_position: freeX(generators, wantedX, width), world_position: 0 });
       store.acceptAction(answer, { generator: answer.generator });
-      onSelect(answer.generator.generator_id);
+      const id = answer.generator.generator_id;
+      onSelect(id);
+      if (fromSlot) {
+        requestAnimationFrame(() => world.current?.querySelector<HTMLElement>(`[data-generator-id="${CSS.escape(id)}"]`)?.focus({ preventScroll: true }));
+      }
     }, '발전기 건설을 시작했습니다.');
     setBusy(false);
     if (placed) {
@@ -168,6 +174,7 @@ function MapGenerator({ generator, serverTimeMs, selected, onSelect }: MapGenera
       aria-pressed={selected}
       aria-label={`${generator.type}, ${STATUS_TEXT[status]}`}
       data-testid="map-generator"
+      data-generator-id={generator.generator_id}
       data-status={status}
     >
       <GeneratorIcon index={type?.index ?? 0} size={Math.min(56, width - 8)} />
