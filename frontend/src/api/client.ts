@@ -75,6 +75,8 @@ type Method = 'GET' | 'POST' | 'DELETE' | 'PATCH';
 interface SendOptions {
   body?: unknown;
   signal?: AbortSignal;
+  /** Called as each attempt is sent (after any Retry-After wait or refresh): the caller times the round trip. */
+  onSend?: () => void;
 }
 
 let csrfToken: string | null = null;
@@ -216,6 +218,7 @@ async function request<T>(method: Method, path: string, options: SendOptions = {
   const atOnce = ANSWER_AT_ONCE.includes(path);
   for (let attempt = 0; ; attempt += 1) {
     if (!atOnce && waitUntil > Date.now()) await wait(waitUntil - Date.now(), options.signal);
+    options.onSend?.();
     const response = await fetchOnce(method, path, options);
     // 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later
     const busy = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
@@ -254,7 +257,7 @@ export const api = {
   deleteAccount: (password: string) => post<Detail, PasswordRequest>('/delete_account', { password }),
 
   generatorTypes: (signal?: AbortSignal) => get<GeneratorTypesResponse>('/generator_types', signal),
-  progress: (signal?: AbortSignal) => get<ProgressAnswer>('/progress', signal),
+  progress: (signal?: AbortSignal, onSend?: () => void) => request<ProgressAnswer>('GET', '/progress', { signal, onSend }),
   place: (body: PlaceRequest) => post<PlaceResponse, PlaceRequest>('/progress', body),
   demolish: (generatorId: string) => request<DemolishResponse>('DELETE', `/progress/${encodeURIComponent(generatorId)}`),
   setRunning: (generatorId: string, running: boolean) =>

@@ -24,6 +24,10 @@ describe('GameStore extrapolation and correction', () => {
     store = new GameStore(() => clock);
   });
 
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   const shown = () => toNumber(store.live()!.energy);
 
   it('moves energy with time between answers', () => {
@@ -77,6 +81,18 @@ describe('GameStore extrapolation and correction', () => {
     expect(shown()).toBeCloseTo(110, 3); // not 108: two seconds behind
     clock = 13_000;
     expect(shown()).toBeCloseTo(111, 3);
+  });
+
+  it('times a poll from the attempt that was answered, not from a Retry-After wait before it', async () => {
+    const progress = vi.spyOn(api, 'progress').mockImplementation(async (_signal, onSend) => {
+      clock = 3000; // waited out a Retry-After, then sent
+      onSend?.();
+      clock = 3100; // answered 100 ms later
+      return answer(10, T0);
+    });
+    await store.refresh();
+    expect(shown()).toBeCloseTo(10.05, 3); // half of 100 ms back, not half of 3.1 s
+    expect(progress).toHaveBeenCalledOnce();
   });
 
   it('follows a sale down at once, however small', () => {

@@ -150,10 +150,13 @@ export class GameStore {
   }
 
   async refresh(signal?: AbortSignal): Promise<void> {
-    const started = this.now();
-    const progress = await api.progress(signal);
+    // the round trip of the attempt that was answered, not of any Retry-After wait or refresh before it
+    let sentAt = this.now();
+    const progress = await api.progress(signal, () => {
+      sentAt = this.now();
+    });
     const receivedAt = this.now();
-    this.acceptProgress(progress, receivedAt, receivedAt - started);
+    this.acceptProgress(progress, receivedAt, receivedAt - sentAt);
   }
 
   /** Polls GET /progress at most once a second while the page is visible, never while it is hidden. */
