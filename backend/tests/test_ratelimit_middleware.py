@@ -22,7 +22,7 @@ from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.errors import QuotaPolicy, RateLimited, TooManyRequests
 from tycoon.ratelimit.limits import CHARGED, Limits, address_key, quota_policy
 from tycoon.ratelimit.memory import RefusalMemory, credentials_key
-from tycoon.ratelimit.middleware import RateLimitMiddleware, public_paths, refusal_headers
+from tycoon.ratelimit.middleware import AddressLimit, RateLimitMiddleware, public_paths, refusal_headers
 
 
 @pytest.fixture
@@ -49,9 +49,8 @@ def _client(script: Callable[..., Awaitable[Any]], memory: RefusalMemory | None 
     app = Starlette(routes=[Route("/", ok), Route("/progress", with_session)])
     app.state.redis = _StubRedis(script)
     app.state.public_paths = frozenset({"/"})
-    app.add_middleware(
-        RateLimitMiddleware, limits=Limits(10, 30, 100), memory=RefusalMemory() if memory is None else memory
-    )
+    limit = AddressLimit(Limits(10, 30, 100), RefusalMemory() if memory is None else memory)
+    app.add_middleware(RateLimitMiddleware, limit=limit)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 

@@ -10,12 +10,14 @@ import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -50,7 +52,13 @@ from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
 from tycoon.ratelimit.limits import Limits, address_key
 from tycoon.ratelimit.memory import RefusalMemory
-from tycoon.ratelimit.middleware import RATELIMIT_HEADERS, RateLimitMiddleware, public_paths, refusal_headers
+from tycoon.ratelimit.middleware import (
+    RATELIMIT_HEADERS,
+    AddressLimit,
+    RateLimitMiddleware,
+    public_paths,
+    refusal_headers,
+)
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
 from tycoon.special.endpoints import router as special_router
@@ -126,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_config = session_config(settings)
     app.state.cookie_origins = origin_set(settings.frontend_origins)
     app.state.refusals = RefusalMemory()  # rate-limit refusals still due (ratelimit/memory.py)
+    app.state.address_limit = AddressLimit(Limits.from_settings(settings), app.state.refusals)
     for router in ROUTERS:
         app.include_router(router)
     _add_root(app)
@@ -156,8 +165,11 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Added innermost first. A request passes the overload bound (outside everything, TycoonApp) → CORS →
     # request log → metrics → proxy headers → security headers → rate limit (requests without credentials) →
     # CSRF/Origin → the route, so the log and the metrics also count the refusals of the layers inside them.
-    app.add_middleware(CsrfOriginMiddleware, allowed_origins=settings.frontend_origins)
-    app.add_middleware(RateLimitMiddleware, limits=Limits.from_settings(settings), memory=app.state.refusals)
+    limit: AddressLimit = app.state.address_limit
+    app.add_middleware(
+        CsrfOriginMiddleware, allowed_origins=settings.frontend_origins, before_refusal=limit.refused
+    )
+    app.add_middleware(RateLimitMiddleware, limit=limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     setup_metrics(app, settings, settings.metrics_token)
@@ -196,6 +208,17 @@ def _add_error_handlers(app: FastAPI) -> None:
                 client = request.client.host if request.client else "unknown"
                 refusals.remember_refusal(error, address_key(client), request.scope)
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        # The router's 404 and 405: a request with credentials got here without the session script, so its
+        # address pays here, before the answer (requests sent at once must each find a token).
+        if error.status_code in (404, 405):
+            limit: AddressLimit = request.app.state.address_limit
+            refusal = await limit.charge_or_pass(request.scope)
+            if refusal is not None:
+                return await game_error(request, refusal)
+        return await http_exception_handler(request, error)
 
     @app.exception_handler(RedisError)
     async def redis_down(request: Request, error: RedisError) -> JSONResponse:

@@ -6,6 +6,7 @@ check (non-browser clients send no Origin). Pure ASGI, so the check costs no ext
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from starlette.requests import cookie_parser
@@ -20,9 +21,18 @@ EXEMPT_PATHS = frozenset({"/login", "/signup", "/register", "/refresh/access", "
 
 
 class CsrfOriginMiddleware:
-    def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
+    """`before_refusal`: the per-address limit's charge of a request refused here (it answers a 429 instead
+    when the address is over its limit, and says so)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_origins: list[str],
+        before_refusal: Callable[[Scope, Send], Awaitable[bool]] | None = None,
+    ) -> None:
         self.app = app
         self.allowed = origin_set(allowed_origins)
+        self.before_refusal = before_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_check(scope):
@@ -30,7 +40,8 @@ class CsrfOriginMiddleware:
             bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
             error = None if bearer else violation(headers, self.allowed)
             if error is not None:
-                await refuse_error(send, error)
+                if self.before_refusal is None or not await self.before_refusal(scope, send):
+                    await refuse_error(send, error)
                 return
         await self.app(scope, receive, send)
 

@@ -56,8 +56,9 @@ async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
     header = authorization_token(request)
     cookie = request.cookies.get(ACCESS_COOKIE)
     token = header or cookie
-    if not token:
-        raise NotAuthenticated()
+    if not token:  # an empty header or cookie: the session script will not charge the address, so here
+        refusal = await request.app.state.address_limit.charge_or_pass(request.scope)
+        raise refusal or NotAuthenticated()
     game: Game = request.app.state.game  # not a sub-dependency: this runs on every request
     now = time.time()
     client_ip = request.client.host if request.client else "unknown"

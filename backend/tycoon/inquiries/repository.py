@@ -22,6 +22,7 @@ class InquiryRecord:
     created_at_ms: int
 
 
+FOREIGN_KEY_VIOLATION = "23503"
 _SELECT = select(
     Inquiry.id, Inquiry.user_id, Account.username, Inquiry.type, Inquiry.content, Inquiry.created_at_ms
 ).join(Account, Account.id == Inquiry.user_id)
@@ -44,8 +45,10 @@ async def add(engine: AsyncEngine, record: InquiryRecord, max_pending: int) -> b
             # the author's inquiries one at a time, so that posts sent at once cannot all count the same waiting
             await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(record.user_id))))
             result = await conn.execute(insert(Inquiry).from_select(columns, row))
-    except IntegrityError as error:  # the author's account was deleted meanwhile: its session is over
-        raise InvalidToken() from error
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) != FOREIGN_KEY_VIOLATION:
+            raise
+        raise InvalidToken() from error  # the author's account was deleted meanwhile: its session is over
     return bool(result.rowcount)
 
 

@@ -6,7 +6,6 @@ Requests with credentials to a route that opens a session are limited inside the
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from collections.abc import Iterable
@@ -37,67 +36,80 @@ RATELIMIT_HEADERS = (
 )
 
 
-class RateLimitMiddleware:
-    """The per-address limit for every request the session script does not limit: those without credentials,
-    and those with credentials to a route that opens no session (`public_paths`: the catalogue, sign-up, login,
-    refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
-    A request with credentials that ends without the session script (an unknown path or method, an empty token)
-    is charged after its answer: over the limit, the address's next requests are refused."""
+class AddressLimit:
+    """The per-address bucket, charged at most once per request wherever the request ends: by the middleware
+    below before the route, or by the session script, or — for a request with credentials that reaches neither —
+    by whichever of our layers answers it: the 404/405 handler, `authenticate` without a token, the CSRF check
+    (each before its answer, so that requests sent at once each need a token)."""
 
-    def __init__(self, app: ASGIApp, limits: Limits, memory: RefusalMemory) -> None:
-        self.app = app
+    def __init__(self, limits: Limits, memory: RefusalMemory) -> None:
         self.limits = limits
         self.memory = memory
         self._script: AsyncScript | None = None
-        self._public: frozenset[str] | None = None  # the app's public_paths, read once
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
-            await self.app(scope, receive, send)
-            return
-        client = scope.get("client")
-        ip = client[0] if client else "unknown"
-        address = address_key(ip)
-        session_limits = self._session_limits(scope)
-        refused = self.memory.recall_for(address, scope, session_limits)
-        if refused is not None:
-            await self._refuse(scope, send, refused)
-            return
-        if session_limits:
-            await self.app(scope, receive, send)
-            if not scope.get("state", {}).get(
-                CHARGED
-            ):  # it went to a 404, 405, 307 or 401 without the script
-                with contextlib.suppress(RedisError):
-                    await self._charge(scope, ip, address)
-            return
-        try:
-            refusal = await self._charge(scope, ip, address)
-        except RedisError:  # fail open: the route itself answers 503 if it needs Redis (not a bare 500 here)
-            refusal = None
-        if refusal is not None:
-            await self._refuse(scope, send, refusal)
-            return
-        await self.app(scope, receive, send)
-
-    async def _charge(self, scope: Scope, ip: str, address: str) -> RateLimited | None:
-        """Take a token of the address's bucket; the refusal (remembered) if there was none."""
+    async def charge(self, scope: Scope) -> RateLimited | None:
+        """Take a token of the request's address unless this request already paid; the refusal (remembered) if
+        there was none. Redis errors propagate."""
+        state = scope.setdefault("state", {})
+        if state.get(CHARGED):
+            return None
+        state[CHARGED] = True
         if self._script is None:  # the Redis client exists once the lifespan has started
             self._script = scope["app"].state.redis.register_script(CHECK_LUA)
+        ip = client_ip(scope)
         wait_ms, limited_scope = await self._script(
             args=self.limits.script_args(int(time.time() * 1000), ip, None)
         )
         if int(wait_ms) <= 0:
             return None
         refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
-        self.memory.remember_refusal(refusal, address, scope)
+        self.memory.remember_refusal(refusal, address_key(ip), scope)
         return refusal
 
-    async def _refuse(self, scope: Scope, send: Send, refusal: RateLimited) -> None:
-        RATE_LIMITED.labels(scope=refusal.scope).inc()
-        if refusal.player_id:  # for the request log
-            scope.setdefault("state", {})["player_id"] = refusal.player_id
-        await send_refusal(send, refusal)
+    async def charge_or_pass(self, scope: Scope) -> RateLimited | None:
+        """`charge`, failing open when Redis fails: the route answers 503 itself if it needs Redis."""
+        try:
+            return await self.charge(scope)
+        except RedisError:
+            return None
+
+    async def refused(self, scope: Scope, send: Send) -> bool:
+        """Charge the request; when its address is over the limit, answer the 429 and say so."""
+        refusal = await self.charge_or_pass(scope)
+        if refusal is None:
+            return False
+        await refuse(scope, send, refusal)
+        return True
+
+
+class RateLimitMiddleware:
+    """The per-address limit for every request the session script does not limit: those without credentials,
+    and those with credentials to a route that opens no session (`public_paths`: the catalogue, sign-up, login,
+    refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
+    A request with credentials that another of our layers answers before the session script is charged there
+    (AddressLimit); one that none of them charged (a slash redirect) is charged after its answer."""
+
+    def __init__(self, app: ASGIApp, limit: AddressLimit) -> None:
+        self.app = app
+        self.limit = limit
+        self.memory = limit.memory
+        self._public: frozenset[str] | None = None  # the app's public_paths, read once
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        session_limits = self._session_limits(scope)
+        refused = self.memory.recall_for(address_key(client_ip(scope)), scope, session_limits)
+        if refused is not None:
+            await refuse(scope, send, refused)
+            return
+        if session_limits:
+            await self.app(scope, receive, send)
+            await self.limit.charge_or_pass(scope)  # only if nothing charged it (it holds a flag)
+            return
+        if not await self.limit.refused(scope, send):
+            await self.app(scope, receive, send)
 
     def _session_limits(self, scope: Scope) -> bool:
         """Whether the session script will charge this request's limits."""
@@ -107,6 +119,18 @@ class RateLimitMiddleware:
             public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
             self._public = public
         return scope["path"] not in self._public
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def refuse(scope: Scope, send: Send, refusal: RateLimited) -> None:
+    RATE_LIMITED.labels(scope=refusal.scope).inc()
+    if refusal.player_id:  # for the request log
+        scope.setdefault("state", {})["player_id"] = refusal.player_id
+    await send_refusal(send, refusal)
 
 
 def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
