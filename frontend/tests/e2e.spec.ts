@@ -195,6 +195,16 @@ describe('Energy Tycoon in a browser', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('계정 삭제');
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
+    // the delete dialog's password field keeps its own keys (Home), and Escape closes it without deleting
+    await account.click();
+    await page.getByRole('menuitem', { name: '계정 삭제' }).click();
+    const password = page.getByLabel('비밀번호');
+    await password.pressSequentially('abc');
+    await page.keyboard.press('Home');
+    await password.pressSequentially('X');
+    expect(await password.inputValue()).toBe('Xabc');
+    await page.keyboard.press('Escape');
+    await password.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: username }).click();
     await page.getByRole('menuitem', { name: '로그아웃' }).click();
     await page.getByRole('button', { name: '로그인' }).last().waitFor({ timeout: 10_000 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, describeError, forgetWaiting, mayHaveSession, setSessionLostHandler, subscribeWaiting, waitingUntil } from './client';
+import { ApiError, api, describeError, forgetWaiting, mayHaveSession, setSessionLostHandler, subscribeWaiting, waitingMs } from './client';
 
 interface Call {
   url: string;
@@ -12,7 +12,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 describe('api client', () => {
   let calls: Call[];
-  let answers: Response[];
+  let answers: (Response | Promise<Response>)[];
 
   beforeEach(() => {
     calls = [];
@@ -84,13 +84,42 @@ describe('api client', () => {
     const first = api.rate();
     await vi.advanceTimersByTimeAsync(10);
     expect(told).toHaveBeenCalledOnce(); // at once, not after the retries
-    expect(waitingUntil() - Date.now()).toBeGreaterThan(2900);
+    expect(waitingMs()).toBeGreaterThan(2900);
     const second = api.rate(); // another request of the same tab waits too
     await vi.advanceTimersByTimeAsync(2900);
     expect(calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(200);
     expect([(await first).rate, (await second).rate].sort()).toEqual([3, 4]);
     unsubscribe();
+  });
+
+  it('waits again when another answer pushed the hold further while it waited', async () => {
+    vi.useFakeTimers();
+    const later = new Promise<Response>((resolve) => setTimeout(() => resolve(json(429, { detail: 'slow down' }, { 'retry-after': '3' })), 500));
+    answers.push(json(429, { detail: 'slow down' }, { 'retry-after': '1' }), later, json(200, { rate: 1 }), json(200, { rate: 2 }));
+    const first = api.rate(); // refused at once: held until 1 s
+    const second = api.rate(); // sent with it, refused at 0.5 s: held until 3.5 s
+    await vi.advanceTimersByTimeAsync(3400);
+    expect(calls).toHaveLength(2); // the first woke at 1 s and saw the longer hold
+    await vi.advanceTimersByTimeAsync(200);
+    expect([(await first).rate, (await second).rate].sort()).toEqual([1, 2]);
+  });
+
+  it('keeps the session when its refresh is refused for now, and refreshes after the wait', async () => {
+    vi.useFakeTimers();
+    const lost = vi.fn();
+    setSessionLostHandler(lost);
+    answers.push(
+      json(401, { detail: 'Token expired' }),
+      json(429, { detail: 'Too many requests, slow down' }, { 'retry-after': '2' }),
+      json(401, { detail: 'Token expired' }),
+      json(200, { detail: 'access token refreshed', csrf_token: 'tok-3' }),
+      json(200, { rate: 7 }),
+    );
+    const pending = api.rate();
+    await vi.advanceTimersByTimeAsync(2100);
+    expect((await pending).rate).toBe(7);
+    expect(lost).not.toHaveBeenCalled();
   });
 
   it('obeys a Retry-After longer than half a minute', async () => {

@@ -80,13 +80,18 @@ interface SendOptions {
 }
 
 let csrfToken: string | null = null;
-let refreshing: Promise<boolean> | null = null;
+let refreshing: Promise<RefreshOutcome> | null = null;
 let onSessionLost: () => void = () => undefined;
-// Date.now() before which this tab sends nothing: a 429 or 503's Retry-After holds back every request, not only its own
+// performance.now() before which this tab sends nothing: a 429 or 503's Retry-After holds back every request, not
+// only its own (a monotonic clock: moving the wall clock back must not stretch the wait)
 let waitUntil = 0;
 const waitListeners = new Set<() => void>();
+const monotonicNow = (): number => performance.now();
 
-/** When the tab may send again after a 429/503 (Date.now() ms; in the past when it is not waiting). */
+/** Milliseconds this tab still waits after a 429/503 before sending (0 when it is not waiting). */
+export const waitingMs = (): number => Math.max(0, waitUntil - monotonicNow());
+
+/** When the tab may send again, as a value that changes only when a new wait starts (for React's external store). */
 export const waitingUntil = (): number => waitUntil;
 
 /** Called when the tab starts waiting out a Retry-After (the app tells the player). */
@@ -97,12 +102,14 @@ export function subscribeWaiting(listener: () => void): () => void {
 
 /** A new session starts without its predecessor's wait (another player has buckets of its own). */
 export function forgetWaiting(): void {
+  if (waitUntil === 0) return;
   waitUntil = 0;
+  waitListeners.forEach((listener) => listener());
 }
 
 function holdBack(ms: number): void {
-  if (Date.now() + ms <= waitUntil) return;
-  waitUntil = Date.now() + ms;
+  if (monotonicNow() + ms <= waitUntil) return;
+  waitUntil = monotonicNow() + ms;
   waitListeners.forEach((listener) => listener());
 }
 
@@ -138,6 +145,10 @@ function rememberCsrf(token: string | null | undefined): void {
 
 function wait(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
@@ -197,19 +208,34 @@ async function fetchOnce(method: Method, path: string, options: SendOptions): Pr
   return response;
 }
 
-function refreshSession(): Promise<boolean> {
+/** 'busy': the refresh was refused for now (429/503) or did not get through; the session may well be alive. */
+type RefreshOutcome = 'refreshed' | 'lost' | 'busy';
+
+function refreshSession(): Promise<RefreshOutcome> {
   refreshing ??= fetchOnce('POST', '/refresh/access', {})
-    .then(async (response) => {
-      if (!response.ok) return false;
+    .then(async (response): Promise<RefreshOutcome> => {
+      if (isBusy(response)) {
+        holdBack(retryAfterMs(response));
+        return 'busy';
+      }
+      if (!response.ok) return 'lost';
       const body = (await response.json().catch(() => ({}))) as { csrf_token?: string };
       rememberCsrf(body.csrf_token);
-      return true;
+      return 'refreshed';
     })
-    .catch(() => false)
+    .catch((): RefreshOutcome => {
+      holdBack(1000);
+      return 'busy';
+    })
     .finally(() => {
       refreshing = null;
     });
   return refreshing;
+}
+
+/** 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later. */
+function isBusy(response: Response): boolean {
+  return response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
 }
 
 async function request<T>(method: Method, path: string, options: SendOptions = {}): Promise<T> {
@@ -217,19 +243,21 @@ async function request<T>(method: Method, path: string, options: SendOptions = {
   let refreshed = false;
   const atOnce = ANSWER_AT_ONCE.includes(path);
   for (let attempt = 0; ; attempt += 1) {
-    if (!atOnce && waitUntil > Date.now()) await wait(waitUntil - Date.now(), options.signal);
+    // again after each wait: another answer may have pushed the hold further meanwhile
+    while (!atOnce && waitingMs() > 0) await wait(waitingMs(), options.signal);
     options.onSend?.();
     const response = await fetchOnce(method, path, options);
-    // 429 (rate limit) and 503 with Retry-After (server overloaded) both ask us to come back later
-    const busy = response.status === 429 || (response.status === 503 && response.headers.has('retry-after'));
+    const busy = isBusy(response);
     if (busy && !atOnce) holdBack(retryAfterMs(response));
     if (busy && attempt < MAX_429_RETRIES && !atOnce) continue;
     if (response.status === 401 && !SESSIONLESS.includes(path)) {
-      if (!refreshed && (await refreshSession())) {
+      const outcome = refreshed ? 'lost' : await refreshSession();
+      if (outcome === 'refreshed') {
         refreshed = true;
         continue;
       }
-      onSessionLost();
+      if (outcome === 'busy' && attempt < MAX_429_RETRIES) continue; // after the wait the refresh is tried again
+      if (outcome === 'lost') onSessionLost();
     }
     if (!response.ok) throw await errorFrom(response);
     if (response.status === 204) return undefined as T;

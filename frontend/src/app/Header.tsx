@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { subscribeWaiting, waitingUntil } from '../api/client';
+import { subscribeWaiting, waitingMs, waitingUntil } from '../api/client';
 import { AccountMenu } from '../features/auth/AccountMenu';
 import { fromWire } from '../game/bignum';
 import { currentRate, maxGenerators } from '../game/costs';
@@ -79,17 +79,17 @@ function ConnectionState({ error }: { error: unknown }) {
 /** While the server's Retry-After holds every request back (a 429 or a busy 503), the player sees how long. */
 function WaitingNotice() {
   const until = useSyncExternalStore(subscribeWaiting, waitingUntil);
-  const [now, setNow] = useState(() => Date.now());
+  const [left, setLeft] = useState(waitingMs);
   useEffect(() => {
-    setNow(Date.now());
-    if (until <= Date.now()) return;
+    setLeft(waitingMs());
+    if (waitingMs() <= 0) return;
     const timer = setInterval(() => {
-      setNow(Date.now());
-      if (Date.now() >= until) clearInterval(timer);
+      setLeft(waitingMs());
+      if (waitingMs() <= 0) clearInterval(timer);
     }, 250);
     return () => clearInterval(timer);
   }, [until]);
-  const seconds = Math.ceil((until - now) / 1000);
+  const seconds = Math.ceil(left / 1000);
   if (seconds <= 0) return null;
   return (
     <p className="offline" role="status" data-testid="waiting">

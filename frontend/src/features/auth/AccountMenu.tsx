@@ -36,7 +36,9 @@ export function AccountMenu() {
   /** The menu's keys (WAI-ARIA menu button): arrows move between the items, Home and End jump, a closed menu opens. */
   function moveFocus(event: ReactKeyboardEvent) {
     const keys = ['ArrowDown', 'ArrowUp', 'Home', 'End'];
-    if (!keys.includes(event.key)) return;
+    const target = event.target as HTMLElement;
+    // only the button's and the items' keys: the delete dialog inside this element keeps its text field's keys
+    if (!keys.includes(event.key) || !(target.classList.contains('account-button') || target.getAttribute('role') === 'menuitem')) return;
     event.preventDefault();
     if (!open) {
       setOpen(true);
@@ -87,7 +89,15 @@ export function AccountMenu() {
           <button type="button" role="menuitem" onClick={logout}>
             로그아웃
           </button>
-          <button type="button" role="menuitem" className="danger" onClick={() => setDeleting(true)}>
+          <button
+            type="button"
+            role="menuitem"
+            className="danger"
+            onClick={() => {
+              setOpen(false);
+              setDeleting(true);
+            }}
+          >
             계정 삭제
           </button>
         </div>
