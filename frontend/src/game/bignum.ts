@@ -41,7 +41,9 @@ export function fromWire(data: number, high: number): Big {
 export function fromLog10(log: number): Big {
   if (log === -Infinity) return ZERO;
   const e = Math.floor(log);
-  return normalize(10 ** (log - e), e);
+  // to 12 digits: a price of exactly 1.2e8 came out as 1.2000000000000007e8, and money of exactly 1.2e8 could not
+  // pay it here while the server (exact to 18 digits) took it
+  return normalize(Number((10 ** (log - e)).toPrecision(12)), e);
 }
 
 export function pow2(exponent: number): Big {

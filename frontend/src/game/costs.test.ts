@@ -6,6 +6,7 @@ import {
   GLOBAL_UPGRADES,
   REBIRTH_UPGRADES,
   buildSeconds,
+  canAfford,
   currentRate,
   exchangeEstimate,
   generatorUpgradeCost,
@@ -24,6 +25,13 @@ const user = (vectors as unknown as { cases: { progress: { user: User } }[] }).c
 describe('prices (ORIGINAL-RULES.md §4, §7, §8)', () => {
   it('first global levels cost 18, 75, 120, 900 and 30', () => {
     expect(GLOBAL_UPGRADES.map((u) => Math.round(toNumber(globalUpgradeCost(u, 0, 1))))).toEqual([18, 75, 120, 900, 30]);
+  });
+  it('prices exactly what the server charges, so that exactly that much money can pay', () => {
+    const exactly = (money: number) => ({ ...user, money_data: money * 1000, money_high: 0 }); // below 1000: data = value × 1000
+    expect(canAfford(exactly(30), globalUpgradeCost(GLOBAL_UPGRADES[4], 0, 1))).toBe(true); // was 30.00000000000001
+    expect(canAfford(exactly(900), globalUpgradeCost(GLOBAL_UPGRADES[3], 0, 1))).toBe(true); // was 900.0000000000007
+    const rich = { ...user, money_data: 120000, money_high: 6 }; // 1.2e8, the second rebirth's price
+    expect(canAfford(rich, rebirthCost(1))).toBe(true); // was 1.2000000000000007e8
   });
   it('sums several levels', () => {
     const production = GLOBAL_UPGRADES[0];

@@ -42,19 +42,25 @@ export function GeneratorPanel({ generatorId, onClose }: Props) {
   );
 }
 
+/** Heat per second now: a running generator heats only once built; a paused one cools, built or not. */
+function heatChange(generator: Generator): number {
+  if (!generator.running) return -generator.cooling_rate;
+  return generator.isdeveloping ? 0 : generator.heat_rate;
+}
+
 function GeneratorState({ generator, serverTimeMs }: { generator: Generator; serverTimeMs: number }) {
   const remaining = remainingBuild(generator, serverTimeMs);
   const total = Math.max(1, generator.build_total_seconds || remaining);
   return (
     <dl className="facts">
       <div>
-        <dt>생산량</dt>
+        <dt>{generator.isdeveloping ? '생산량 (완성 후)' : '생산량'}</dt>
         <dd>{formatBig(fromWire(generator.production_data, generator.production_high))}/초</dd>
       </div>
       <div>
         <dt>발열</dt>
         <dd>
-          {generator.heat.toFixed(1)} / {formatCount(generator.heat_limit)} ({formatRate(generator.running ? generator.heat_rate : -generator.cooling_rate)})
+          {generator.heat.toFixed(1)} / {formatCount(generator.heat_limit)} ({formatRate(heatChange(generator))})
           <Meter tone="heat" value={generator.heat} max={generator.heat_limit} label="발열" />
         </dd>
       </div>
