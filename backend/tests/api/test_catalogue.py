@@ -114,6 +114,20 @@ async def test_admin_edit_changes_the_catalogue_and_its_etag(
     assert stale.status_code == 200
 
 
+async def test_every_answer_names_the_catalogue_version_an_edit_moves(
+    api: Api, admin: Api, restored: dict[str, Any]
+) -> None:
+    # a client reloads GET /generator_types when it changes (the prices it shows would be stale otherwise)
+    before = (await api.get("/progress")).json()["user"]["catalogue_version"]
+    patch = {"description": "a new version"}
+    assert (
+        await admin.http.patch(f"/admin/generator_types/{EDITED}", json=patch, headers=admin.headers)
+    ).is_success
+    after = (await api.get("/progress")).json()["user"]["catalogue_version"]
+    assert isinstance(before, int)
+    assert after != before
+
+
 async def test_an_edit_undone_gives_back_the_same_etag(
     api: Api, admin: Api, restored: dict[str, Any]
 ) -> None:

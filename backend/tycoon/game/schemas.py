@@ -51,6 +51,7 @@ class UserOut(BaseModel):
     server_time_ms: int
     production_data: int
     production_high: int
+    catalogue_version: int  # changes when an admin edits the catalogue: a client reloads GET /generator_types
 
 
 class GeneratorUpgradesOut(BaseModel):
@@ -126,6 +127,7 @@ class PlayerView:
             "username": state.username,
             "is_admin": self.player.principal.is_admin,
             "server_time_ms": int(self.player.now * 1000),
+            "catalogue_version": self.catalogue.version,
             **wire("energy", state.energy),
             **wire("money", state.money),
             **wire("sold_energy", state.sold_energy),

@@ -11,7 +11,7 @@ const user = {
   tolerance_bonus: true, max_generators_bonus: true, demand_bonus: true, play_time_ms: true, rebirth_count: true,
   rebirth_chain_upgrade: true, upgrade_batch_upgrade: true, rebirth_start_money_upgrade: true, tutorial: true,
   supercoin: true, build_speed_reduction: true, energy_multiplier: true, exchange_rate_multiplier: true,
-  server_time_ms: true, production_data: true, production_high: true, is_admin: true,
+  server_time_ms: true, production_data: true, production_high: true, is_admin: true, catalogue_version: true,
 } as const satisfies Keys<T.User>;
 
 const generator = {

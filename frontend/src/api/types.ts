@@ -36,6 +36,8 @@ export interface User {
   production_data?: number;
   production_high?: number;
   is_admin?: boolean;
+  /** changes when an admin edits the catalogue: GET /generator_types is loaded again */
+  catalogue_version?: number;
 }
 
 export interface GeneratorUpgrades {

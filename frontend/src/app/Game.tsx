@@ -33,6 +33,18 @@ export function Game({ store, onLoggedOut }: Props) {
     return () => store.stopPolling();
   }, [store]);
 
+  // an admin edited the catalogue (every answer names its version): load the prices again
+  const reloadTypes = catalogue.reload;
+  useEffect(() => {
+    let seen: number | undefined;
+    return store.subscribe(() => {
+      const version = store.progress?.user.catalogue_version;
+      if (version === undefined || version === seen) return;
+      if (seen !== undefined) reloadTypes();
+      seen = version;
+    });
+  }, [store, reloadTypes]);
+
   const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => {
     noticeId.current += 1;
     const id = noticeId.current;
