@@ -15,6 +15,7 @@ import {
   rebirthCost,
   rebirthUpgradeCost,
   sellAllAmount,
+  sellAllNowAmount,
   skipCost,
   wholeSecondsLeft,
 } from './costs';
@@ -90,5 +91,13 @@ describe('sellAllAmount', () => {
     expect(sellAllAmount(fromNumber(12.5))).toEqual({ data: 12501, high: 0 });
   });
   it('asks nothing of no energy', () => expect(sellAllAmount(fromNumber(0))).toEqual({ data: 0, high: 0 }));
+  it('at the click, asks for the energy shown and a second of production, so the energy made since goes too', () => {
+    // a review: "100 %" sold the last answer's 274,702 and left the 16,890 made since
+    const amount = sellAllNowAmount(fromNumber(274_702), fromNumber(291_000), fromNumber(17_000));
+    expect(amount).toEqual({ data: 308000, high: 3 });
+  });
+  it('without production, one wire step above the last answer', () => {
+    expect(sellAllNowAmount(fromNumber(12.5), fromNumber(12.5), fromNumber(0))).toEqual({ data: 12501, high: 0 });
+  });
 });
 

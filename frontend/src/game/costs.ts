@@ -159,6 +159,18 @@ export function sellAllAmount(energy: Big): Wire {
   return isZero(energy) ? wire : { data: wire.data + 1, high: wire.high };
 }
 
+/**
+ * "100 %" at the moment of the click: the energy shown (extrapolated) and a second of production more, or one wire
+ * step above the last answer's energy, whichever is larger. The server sells all it holds for an amount above its
+ * energy by at most 2 s of production or one wire step (docs/api.md), so the energy made since the last answer
+ * goes too (selling only the last answer's energy left that behind).
+ */
+export function sellAllNowAmount(answered: Big, shown: Big, perSecond: Big): Wire {
+  const known = sellAllAmount(answered);
+  const now = toWire(add(shown, perSecond));
+  return compare(fromWire(now.data, now.high), fromWire(known.data, known.high)) > 0 ? now : known;
+}
+
 /** The marginal exchange rate now (GET /change/rate), money per unit of energy. */
 export function currentRate(user: User): Big {
   const sold = fromWire(user.sold_energy_data, user.sold_energy_high);

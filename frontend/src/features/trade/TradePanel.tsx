@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
 import { fromWire, isZero, scale, toWire } from '../../game/bignum';
-import { exchangeEstimate, sellAllAmount } from '../../game/costs';
+import { exchangeEstimate, sellAllAmount, sellAllNowAmount } from '../../game/costs';
 import { formatBig } from '../../game/format';
 
 const PRESETS = [10, 25, 50, 100];
@@ -26,7 +26,10 @@ export function TradePanel() {
   async function sell() {
     setBusy(true);
     const ok = await act(async () => {
-      const answer = await api.exchange({ user_id: user.user_id, amount_data: amountWire.data, amount_high: amountWire.high });
+      const shown = store.live()?.energy ?? energy;
+      const perSecond = fromWire(user.production_data ?? 0, user.production_high ?? 0);
+      const sent = percent === 100 ? sellAllNowAmount(energy, shown, perSecond) : amountWire;
+      const answer = await api.exchange({ user_id: user.user_id, amount_data: sent.data, amount_high: sent.high });
       store.acceptAction(answer, { energyChanged: true });
       setLastGain(formatBig(fromWire(answer.gained_data, answer.gained_high)));
     });
