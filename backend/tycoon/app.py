@@ -185,8 +185,18 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    async def charged(request: Request) -> Response | None:
+        """A request answered with an error before the session script (the router's 404/405, a body FastAPI could
+        not read, which it checks before any dependency): its address pays here, before the answer, so that
+        requests sent at once must each find a token. The 429 when there is none; a no-op once charged."""
+        limit: AddressLimit = request.app.state.address_limit
+        refusal = await limit.charge_or_pass(request.scope)
+        return None if refusal is None else await game_error(request, refusal)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if (refused := await charged(request)) is not None:
+            return refused
         # FastAPI's own handler echoes each bad value; a JSON number like 1e400 arrives as float('inf'), which
         # strict JSON cannot carry, and that 422 became a 500. Same body, with such values as strings.
         # json_safe before the encoder too: it cuts off deep nesting (the encoder recurses) and reads bytes (a
@@ -211,13 +221,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        # The router's 404 and 405: a request with credentials got here without the session script, so its
-        # address pays here, before the answer (requests sent at once must each find a token).
-        if error.status_code in (404, 405):
-            limit: AddressLimit = request.app.state.address_limit
-            refusal = await limit.charge_or_pass(request.scope)
-            if refusal is not None:
-                return await game_error(request, refusal)
+        if 400 <= error.status_code < 500 and (refused := await charged(request)) is not None:
+            return refused
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RedisError)

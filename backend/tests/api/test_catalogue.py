@@ -8,10 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.api.conftest import app_of
 from tests.conftest import Api, grant
-from tycoon.catalogue.cache import CatalogueCache
+from tycoon.catalogue.cache import VERSION_KEY, CatalogueCache, publish_version
 from tycoon.rules.catalogue import DEFAULT_GENERATOR_TYPES, Catalogue
 
 EDITED = 44  # the divine engine: no test can afford it, so editing it disturbs no other test
@@ -141,6 +142,18 @@ async def test_an_edit_undone_gives_back_the_same_etag(
         await admin.http.patch(f"/admin/generator_types/{EDITED}", json=back, headers=admin.headers)
     ).is_success
     assert (await api.http.get("/generator_types")).headers["ETag"] == before
+
+
+async def test_a_published_version_only_ever_rises(redis_app: FastAPI) -> None:
+    # two edits committed close together may publish in either order: every process must end on the newer
+    redis = redis_app.state.redis
+    current = int(await redis.get(VERSION_KEY) or 0)
+    try:
+        await publish_version(redis, current + 6)
+        await publish_version(redis, current + 5)
+        assert int(await redis.get(VERSION_KEY)) == current + 6
+    finally:
+        await redis.set(VERSION_KEY, current)
 
 
 def test_the_etag_depends_on_the_types_not_on_the_version() -> None:

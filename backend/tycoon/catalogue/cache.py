@@ -70,8 +70,15 @@ class CatalogueCache:
                 log.warning("catalogue_refresh_failed", exc_info=True)
 
 
+# Only ever raises the version: two edits committed close together may publish in either order.
+_RAISE = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+"""
+
+
 async def publish_version(redis: Redis, version: int) -> None:
-    await redis.set(VERSION_KEY, version)
+    await redis.eval(_RAISE, 1, VERSION_KEY, version)
 
 
 async def _fetch(engine: AsyncEngine, redis: Redis, version: bytes | str | None) -> Catalogue:

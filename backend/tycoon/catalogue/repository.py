@@ -61,7 +61,9 @@ async def seed(engine: AsyncEngine) -> int:
 
 
 async def load(engine: AsyncEngine) -> Catalogue:
-    async with AsyncSession(engine) as session:
+    # one snapshot for the rows and the version: an edit committed between two reads must not store old rows
+    # under its new version
+    async with AsyncSession(engine.execution_options(isolation_level="REPEATABLE READ")) as session:
         rows = (await session.scalars(select(GeneratorTypeRow).order_by(GeneratorTypeRow.index))).all()
         version = (await session.scalar(select(CatalogueVersion.version))) or 0
     return Catalogue(tuple(_from_row(row) for row in rows) or DEFAULT_GENERATOR_TYPES, version)
