@@ -33,16 +33,25 @@ export function Game({ store, onLoggedOut }: Props) {
     return () => store.stopPolling();
   }, [store]);
 
-  // an admin edited the catalogue (every answer names its version): load the prices again
+  // an admin edited the catalogue (every answer names its version): load the prices again, a second later, when
+  // every server process has the edit (one still on the old version would answer the old prices)
   const reloadTypes = catalogue.reload;
   useEffect(() => {
     let seen: number | undefined;
-    return store.subscribe(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = store.subscribe(() => {
       const version = store.progress?.user.catalogue_version;
-      if (version === undefined || version === seen) return;
-      if (seen !== undefined) reloadTypes();
+      if (version === undefined || (seen !== undefined && version <= seen)) return;
+      if (seen !== undefined) {
+        clearTimeout(timer);
+        timer = setTimeout(reloadTypes, 1000);
+      }
       seen = version;
     });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
   }, [store, reloadTypes]);
 
   const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => {

@@ -42,9 +42,9 @@ export function GeneratorPanel({ generatorId, onClose }: Props) {
   );
 }
 
-/** Heat per second now: a running generator heats only once built; a paused one cools, built or not. */
+/** Heat per second now: a running generator heats only once built; a paused one cools, built or not, down to 0. */
 function heatChange(generator: Generator): number {
-  if (!generator.running) return -generator.cooling_rate;
+  if (!generator.running) return generator.heat > 0 ? -generator.cooling_rate : 0;
   return generator.isdeveloping ? 0 : generator.heat_rate;
 }
 

@@ -1,9 +1,9 @@
 // Sell 1–100 % of the energy for money, with the server's current rate and an estimate of the gain.
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
-import { fromWire, isZero, scale, toWire } from '../../game/bignum';
+import { type Wire, ZERO, fromWire, isZero, min, scale, toWire } from '../../game/bignum';
 import { exchangeEstimate, sellAllAmount, sellAllNowAmount } from '../../game/costs';
 import { formatBig } from '../../game/format';
 
@@ -26,10 +26,22 @@ export function TradePanel() {
   async function sell() {
     setBusy(true);
     const ok = await act(async () => {
-      const shown = store.live()?.energy ?? energy;
-      const perSecond = fromWire(user.production_data ?? 0, user.production_high ?? 0);
-      const sent = percent === 100 ? sellAllNowAmount(energy, shown, perSecond) : amountWire;
-      const answer = await api.exchange({ user_id: user.user_id, amount_data: sent.data, amount_high: sent.high });
+      const exchange = (amount: Wire) => api.exchange({ user_id: user.user_id, amount_data: amount.data, amount_high: amount.high });
+      let answer;
+      if (percent === 100) {
+        // all of it, the energy made since the last answer too; should the server hold less than this tab
+        // thinks (a pause or demolition not yet heard of), all that the last answer showed
+        const live = store.live();
+        const shown = live?.energy ?? energy;
+        const liveRate = live ? fromWire(live.progress.user.production_data ?? 0, live.progress.user.production_high ?? 0) : ZERO;
+        const perSecond = min(liveRate, fromWire(user.production_data ?? 0, user.production_high ?? 0));
+        answer = await exchange(sellAllNowAmount(energy, shown, perSecond)).catch((error: unknown) => {
+          if (error instanceof ApiError && error.detail === 'Not enough energy') return exchange(amountWire);
+          throw error;
+        });
+      } else {
+        answer = await exchange(amountWire);
+      }
       store.acceptAction(answer, { energyChanged: true });
       setLastGain(formatBig(fromWire(answer.gained_data, answer.gained_high)));
     });
