@@ -39,8 +39,9 @@ RATELIMIT_HEADERS = (
 class AddressLimit:
     """The per-address bucket, charged at most once per request wherever the request ends: by the middleware
     below before the route, or by the session script, or — for a request with credentials that reaches neither —
-    by whichever of our layers answers it: the 404/405 handler, `authenticate` without a token, the CSRF check
-    (each before its answer, so that requests sent at once each need a token)."""
+    by whichever of our layers answers it: the error handlers (the router's 404/405, a body FastAPI could not
+    read), `authenticate` without a token, the CSRF check (each before its answer, so that requests sent at once
+    each need a token)."""
 
     def __init__(self, limits: Limits, memory: RefusalMemory) -> None:
         self.limits = limits
