@@ -72,13 +72,8 @@ async def test_a_refusal_is_a_429_with_retry_headers() -> None:
 async def test_a_refused_address_is_refused_again_without_redis_until_its_wait_has_passed(
     clock: list[float],
 ) -> None:
-    calls: list[int] = []
-
-    async def refuse_once(**_: Any) -> list[Any]:
-        calls.append(1)
-        return [1500, "ip"] if len(calls) == 1 else [0, ""]
-
-    async with _client(refuse_once, RefusalMemory(clock=lambda: clock[0])) as client:
+    script = _Scripted([1500, "ip"], [0, ""])
+    async with _client(script, RefusalMemory(clock=lambda: clock[0])) as client:
         assert (await client.get("/")).status_code == 429
         clock[0] += 1.0
         again = await client.get("/")
@@ -92,13 +87,13 @@ async def test_a_refused_address_is_refused_again_without_redis_until_its_wait_h
     )
     assert with_credentials.status_code == 429  # the session script charges the same address bucket
     assert after.status_code == 200
-    assert len(calls) == 2  # the first request and the one after the wait
+    assert script.calls == 2  # the first request and the one after the wait
 
 
 async def test_a_remembered_player_refusal_is_answered_for_the_same_credentials_only() -> None:
     memory = RefusalMemory()
     policy = quota_policy("player", 10, 30)
-    async with _client(_Counting(), memory) as client:
+    async with _client(_Scripted([0, ""]), memory) as client:
         headers = {"Authorization": "Bearer mine"}
         probe = await client.get("/progress", headers=headers)  # what the credentials key looks like
         mine = credentials_key({"headers": [(b"authorization", b"Bearer mine")]})
@@ -119,13 +114,16 @@ async def test_when_redis_fails_the_request_goes_on_instead_of_a_500() -> None:
     assert response.status_code == 200
 
 
-class _Counting:
-    def __init__(self) -> None:
+class _Scripted:
+    """The rate-limit script's answers in turn, the last one repeated; counts its calls."""
+
+    def __init__(self, *answers: list[Any]) -> None:
+        self.answers = answers
         self.calls = 0
 
     async def __call__(self, **_: Any) -> list[Any]:
         self.calls += 1
-        return [0, ""]
+        return self.answers[min(self.calls, len(self.answers)) - 1]
 
 
 @pytest.mark.parametrize(
@@ -140,20 +138,15 @@ async def test_credentials_that_never_reach_the_session_script_are_charged_after
     method: str, path: str, headers: dict[str, str], clock: list[float]
 ) -> None:
     # A review sent 400 such requests from one address in 0.2 s: none was counted against its 100/s.
-    calls: list[int] = []
-
-    async def refuse_the_second(**_: Any) -> list[Any]:
-        calls.append(1)
-        return [0, ""] if len(calls) == 1 else [800, "ip"]
-
-    async with _client(refuse_the_second, RefusalMemory(clock=lambda: clock[0])) as client:
+    script = _Scripted([0, ""], [800, "ip"])
+    async with _client(script, RefusalMemory(clock=lambda: clock[0])) as client:
         first = await client.request(method, path, headers=headers)
         second = await client.request(method, path, headers=headers)  # answered, then its charge is refused
         third = await client.get("/", headers=headers)  # the address is refused, whatever the path
     assert first.status_code == second.status_code
     assert first.status_code in (404, 405)
     assert (third.status_code, third.headers["ratelimit-policy"]) == (429, '"ip";q=100;w=1')
-    assert len(calls) == 2
+    assert script.calls == 2
 
 
 @pytest.mark.parametrize(
@@ -164,14 +157,14 @@ async def test_credentials_that_never_reach_the_session_script_are_charged_after
 async def test_credentials_do_not_skip_the_address_limit_on_a_route_without_a_session(
     credentials: dict[str, str],
 ) -> None:
-    script = _Counting()
+    script = _Scripted([0, ""])
     async with _client(script) as client:
         await client.get("/", headers=credentials)
     assert script.calls == 1
 
 
 async def test_a_route_with_a_session_is_left_to_the_session_script() -> None:
-    script = _Counting()
+    script = _Scripted([0, ""])
     async with _client(script) as client:
         with_credentials = await client.get("/progress", headers={"Authorization": "Bearer x"})
         without = await client.get("/progress")

@@ -56,6 +56,7 @@ from tycoon.ratelimit.middleware import (
     RATELIMIT_HEADERS,
     AddressLimit,
     RateLimitMiddleware,
+    client_ip,
     public_paths,
     refusal_headers,
 )
@@ -210,13 +211,12 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = {}
         if isinstance(error, TooManyRequests):
             headers = refusal_headers(error)
-            if isinstance(error, RateLimited):  # from the session script
+            if isinstance(error, RateLimited):  # from the session script or an AddressLimit charge
                 RATE_LIMITED.labels(scope=error.scope).inc()
                 if error.player_id:  # the runbook looks for the players who send too fast in the log
                     request.state.player_id = error.player_id
                 refusals: RefusalMemory = request.app.state.refusals
-                client = request.client.host if request.client else "unknown"
-                refusals.remember_refusal(error, address_key(client), request.scope)
+                refusals.remember_refusal(error, address_key(client_ip(request.scope)), request.scope)
         return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from tycoon.config import Settings
 from tycoon.errors import QuotaPolicy, RateLimited
 
-# Request state key (scope["state"]): set once the session script has charged the request's limits. A request
-# with credentials that never reaches it (an unknown path or method, an empty token) is charged afterwards.
+# Request state key (scope["state"]): set once the request's limits are charged, by the session script or by
+# `AddressLimit` (ratelimit/middleware.py) for a request with credentials that never reaches the script.
 CHARGED = "limits_charged"
 
 # Lua: token bucket at KEYS-free key `key`: `rate` tokens per second up to `burst`. Returns 0 when a token was

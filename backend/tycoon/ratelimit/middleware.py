@@ -93,7 +93,6 @@ class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, limit: AddressLimit) -> None:
         self.app = app
         self.limit = limit
-        self.memory = limit.memory
         self._public: frozenset[str] | None = None  # the app's public_paths, read once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -101,7 +100,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         session_limits = self._session_limits(scope)
-        refused = self.memory.recall_for(address_key(client_ip(scope)), scope, session_limits)
+        refused = self.limit.memory.recall_for(address_key(client_ip(scope)), scope, session_limits)
         if refused is not None:
             await refuse(scope, send, refused)
             return

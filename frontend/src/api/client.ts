@@ -102,14 +102,15 @@ export function subscribeWaiting(listener: () => void): () => void {
 
 /** A new session starts without its predecessor's wait (another player has buckets of its own). */
 export function forgetWaiting(): void {
-  if (waitUntil === 0) return;
-  waitUntil = 0;
-  waitListeners.forEach((listener) => listener());
+  if (waitUntil !== 0) setWaitUntil(0);
 }
 
 function holdBack(ms: number): void {
-  if (monotonicNow() + ms <= waitUntil) return;
-  waitUntil = monotonicNow() + ms;
+  if (monotonicNow() + ms > waitUntil) setWaitUntil(monotonicNow() + ms);
+}
+
+function setWaitUntil(value: number): void {
+  waitUntil = value;
   waitListeners.forEach((listener) => listener());
 }
 
@@ -247,9 +248,10 @@ async function request<T>(method: Method, path: string, options: SendOptions = {
     while (!atOnce && waitingMs() > 0) await wait(waitingMs(), options.signal);
     options.onSend?.();
     const response = await fetchOnce(method, path, options);
-    const busy = isBusy(response);
-    if (busy && !atOnce) holdBack(retryAfterMs(response));
-    if (busy && attempt < MAX_429_RETRIES && !atOnce) continue;
+    if (isBusy(response) && !atOnce) {
+      holdBack(retryAfterMs(response));
+      if (attempt < MAX_429_RETRIES) continue;
+    }
     if (response.status === 401 && !SESSIONLESS.includes(path)) {
       const outcome = refreshed ? 'lost' : await refreshSession();
       if (outcome === 'refreshed') {

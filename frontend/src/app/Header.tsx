@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { subscribeWaiting, waitingMs, waitingUntil } from '../api/client';
 import { AccountMenu } from '../features/auth/AccountMenu';
 import { fromWire } from '../game/bignum';
-import { currentRate, maxGenerators } from '../game/costs';
+import { currentRate, maxGenerators, userProduction } from '../game/costs';
 import { formatBig, formatCount } from '../game/format';
 import { useGame, useLive } from './context';
 
@@ -10,7 +10,7 @@ export function Header() {
   const { store, tutorial } = useGame();
   const { progress, energy } = useLive();
   const { user, generators } = progress;
-  const production = fromWire(user.production_data ?? 0, user.production_high ?? 0);
+  const production = userProduction(user);
   const money = fromWire(user.money_data, user.money_high);
   const rate = currentRate(user);
 

@@ -3,6 +3,7 @@
 import { api } from '../api/client';
 import type { Generator, Progress, ProgressAnswer, User, WithUser } from '../api/types';
 import { type Big, ZERO, compare, fromWire, max, subtract, toWire } from '../game/bignum';
+import { userProduction } from '../game/costs';
 import { advanceProgress } from '../game/simulation';
 
 export const POLL_INTERVAL_MS = 1000;
@@ -103,7 +104,7 @@ export class GameStore {
     if (!target) return null;
     const ahead = subtract(shown, target.energy);
     if (compare(ahead, ZERO) <= 0) return null;
-    const perSecond = fromWire(target.progress.user.production_data ?? 0, target.progress.user.production_high ?? 0);
+    const perSecond = userProduction(target.progress.user);
     // the wire carries six digits: a difference below its last digit is rounding, not news
     const wireUnit = fromWire(1, toWire(target.energy).high);
     // within one second's production: hold the number still until the truth catches up; beyond it the truth changed

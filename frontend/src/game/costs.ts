@@ -103,6 +103,11 @@ export function userMoney(user: User): Big {
   return fromWire(user.money_data, user.money_high);
 }
 
+/** The player's energy per second (all multipliers), as the answer gives it. */
+export function userProduction(user: User): Big {
+  return fromWire(user.production_data ?? 0, user.production_high ?? 0);
+}
+
 export function canAfford(user: User, price: Big): boolean {
   return compare(userMoney(user), price) >= 0;
 }

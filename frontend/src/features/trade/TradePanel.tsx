@@ -4,7 +4,7 @@ import { ApiError, api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
 import { type Wire, ZERO, fromWire, isZero, min, scale, toWire } from '../../game/bignum';
-import { exchangeEstimate, sellAllAmount, sellAllNowAmount } from '../../game/costs';
+import { exchangeEstimate, sellAllAmount, sellAllNowAmount, userProduction } from '../../game/costs';
 import { formatBig } from '../../game/format';
 
 const PRESETS = [10, 25, 50, 100];
@@ -33,8 +33,7 @@ export function TradePanel() {
         // thinks (a pause or demolition not yet heard of), all that the last answer showed
         const live = store.live();
         const shown = live?.energy ?? energy;
-        const liveRate = live ? fromWire(live.progress.user.production_data ?? 0, live.progress.user.production_high ?? 0) : ZERO;
-        const perSecond = min(liveRate, fromWire(user.production_data ?? 0, user.production_high ?? 0));
+        const perSecond = live ? min(userProduction(live.progress.user), userProduction(user)) : ZERO;
         answer = await exchange(sellAllNowAmount(energy, shown, perSecond)).catch((error: unknown) => {
           if (error instanceof ApiError && error.detail === 'Not enough energy') return exchange(amountWire);
           throw error;
