@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tycoon.errors import GeneratorTypeNotFound
+from tycoon.game.service import SeededLater
 from tycoon.kit.bignum import BigValue
 from tycoon.rules import simulation
 from tycoon.rules.catalogue import DEFAULT_CATALOGUE
@@ -175,6 +176,21 @@ def test_supercoins_drop_at_one_per_million_producing_seconds() -> None:
     run(state, 100_000_000, seed=7)  # 100 expected
     assert 70 <= state.supercoin <= 130
     assert 0 <= state.drop_exposure < state.drop_threshold
+
+
+def test_a_settling_seeds_its_draws_only_when_a_coin_drops() -> None:
+    """The request path's generator (game/service.py) draws what random.Random of its seed draws, and costs no
+    seeding when no coin dropped (most settlings)."""
+    lazy, eager = SeededLater("player:1.5"), random.Random("player:1.5")
+    quiet = make_state(generators=[built(type_index=0)])
+    advance(quiet, DEFAULT_CATALOGUE, quiet.settled_at + 10, NEVER, lazy)
+    assert quiet.supercoin == 0
+    assert lazy._rng is None
+    busy, same = make_state(generators=[built(type_index=0)]), make_state(generators=[built(type_index=0)])
+    advance(busy, DEFAULT_CATALOGUE, busy.settled_at + 10**8, NEVER, lazy)
+    advance(same, DEFAULT_CATALOGUE, same.settled_at + 10**8, NEVER, eager)
+    assert busy.supercoin > 0
+    assert busy == same
 
 
 def test_supercoin_exposure_counts_only_producing_time() -> None:

@@ -42,13 +42,27 @@ class Player:
         return self.principal.user_id
 
 
+class SeededLater:
+    """A random.Random seeded only at its first draw: seeding costs ~5 µs, and most settlings draw nothing."""
+
+    __slots__ = ("_rng", "_seed")
+
+    def __init__(self, seed: str) -> None:
+        self._seed = seed
+        self._rng: random.Random | None = None
+
+    def expovariate(self, lambd: float) -> float:
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng.expovariate(lambd)
+
+
 def settled_state(
     loaded: LoadedPlayer, catalogue: Catalogue, now: float, produce_until: float
 ) -> PlayerState:
     state = loads(loaded.doc)
     # Seeded by the settled state, so every read of it agrees on the next supercoin drop.
-    rng = random.Random(f"{state.user_id}:{state.settled_at}")
-    advance(state, catalogue, now, produce_until, rng)
+    advance(state, catalogue, now, produce_until, SeededLater(f"{state.user_id}:{state.settled_at}"))
     state.play_time_ms = loaded.play_time_ms
     return state
 

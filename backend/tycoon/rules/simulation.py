@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import functools
 import math
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final, cast
+from typing import Final, Protocol, cast
 
 from tycoon.errors import GeneratorTypeNotFound
 from tycoon.kit.bignum import BigValue, big_sum, power
@@ -130,9 +129,13 @@ def build_duration(gtype: GeneratorType, build_speed_level: int) -> int:
 
 
 # Advancing time ----------------------------------------------------------------------------------------
-def advance(
-    state: PlayerState, catalogue: Catalogue, now: float, produce_until: float, rng: random.Random
-) -> None:
+class Draws(Protocol):
+    """Where supercoin drops draw their next threshold: a random.Random, or one seeded only when drawn from."""
+
+    def expovariate(self, lambd: float) -> float: ...
+
+
+def advance(state: PlayerState, catalogue: Catalogue, now: float, produce_until: float, rng: Draws) -> None:
     """Move `state` from `settled_at` to `now`, crediting only production before `produce_until`."""
     start = state.settled_at
     if now <= start:
@@ -151,7 +154,7 @@ def advance(
     state.settled_at = now
 
 
-def _drop_supercoins(state: PlayerState, producing_seconds: float, rng: random.Random) -> None:
+def _drop_supercoins(state: PlayerState, producing_seconds: float, rng: Draws) -> None:
     # One loop turn per coin, not per second: about 0.03 coins per generator-hour.
     state.drop_exposure += SUPERCOIN_DROPS_PER_PRODUCING_SECOND * producing_seconds
     while state.drop_exposure >= state.drop_threshold:
