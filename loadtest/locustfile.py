@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent  # type: ignore[import-untyped]
+import orjson
 from latency import FAILED, OK, REJECTED, Recording, next_slot, write_snapshot
 from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import ResponseContextManager
@@ -342,8 +343,8 @@ class Player(PacedUser):
 
 def _json(response: ResponseContextManager) -> dict[str, Any] | None:
     try:
-        answer = response.json()
-    except ValueError:
+        answer = orjson.loads(response.content or b"")  # faster than json: the load shares the server's cores
+    except orjson.JSONDecodeError:
         return None
     return answer if isinstance(answer, dict) else None
 

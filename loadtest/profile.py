@@ -5,7 +5,7 @@
 Starts the same stack as the benchmark (its own PostgreSQL and Redis, STATE_STORE=redis), runs the players,
 records one worker with py-spy and prints the functions with the most samples, inclusive and self; the
 flame graph is written to /tmp/tycoon-profile/profile.svg. Sampling slows the worker: read the shares, not
-the latencies.
+the latencies. `--target locust` records one of the load generator's processes instead.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ import procs
 from bench import Bench, Options, raise_file_limit
 from services import VENV_BIN
 
-WATCHED = ("tycoon/", "fastapi/", "starlette/", "redis/", "pydantic/", "uvicorn/", "structlog/", "anyio/")
+WATCHED = (
+    *("tycoon/", "fastapi/", "starlette/", "redis/", "pydantic/", "uvicorn/", "structlog/", "anyio/"),
+    *("locust", "geventhttpclient/", "locustfile", "latency"),  # --target locust
+)
 
 
 def frame_name(frame: str) -> str:
@@ -68,6 +71,9 @@ def main() -> None:
     parser.add_argument("--players", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--target", choices=("api", "locust"), default="api", help="record an API worker or a Locust worker"
+    )
     args = parser.parse_args()
     raise_file_limit()
     options = Options(workdir=Path("/tmp/tycoon-profile"))
@@ -79,7 +85,7 @@ def main() -> None:
         locust.swarm(args.players, options.spawn_rate)
         locust.wait_spawned(args.players, timeout=120)
         time.sleep(options.settle)
-        worker = one_worker(bench.game[0].pid)
+        worker = one_worker((bench.game[0] if args.target == "api" else locust.service).pid)
         raw = options.workdir / "profile.txt"
         record(worker, args.seconds, raw, "raw")
         record(worker, min(10, args.seconds), options.workdir / "profile.svg", "flamegraph")
