@@ -1,5 +1,4 @@
-"""The gunicorn worker class of `tycoon api`: uvicorn's, without its own X-Forwarded-For handling, and with each
-response sent in one write (kit/coalesce.py).
+"""The gunicorn worker class of `tycoon api`: uvicorn's, without its own X-Forwarded-For handling.
 
 The app trusts forwarded client addresses only from TRUSTED_PROXIES (ProxyHeadersMiddleware in app.py). Left on,
 uvicorn would first trust 127.0.0.1 (its FORWARDED_ALLOW_IPS default) and rewrite the client before the app
@@ -12,12 +11,6 @@ from typing import Any, ClassVar
 
 from uvicorn_worker import UvicornWorker
 
-from tycoon.kit.coalesce import CoalescingHttpToolsProtocol
-
 
 class TycoonWorker(UvicornWorker):
-    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {
-        **UvicornWorker.CONFIG_KWARGS,
-        "proxy_headers": False,
-        "http": CoalescingHttpToolsProtocol,  # a response in one write (kit/coalesce.py)
-    }
+    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}
