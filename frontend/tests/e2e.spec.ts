@@ -88,6 +88,21 @@ describe('Energy Tycoon in a browser', () => {
     await page.screenshot({ path: screenshotPath('03-build-complete') });
   });
 
+  it("lets a keyboard player do the tutorial's hover steps", async () => {
+    const banner = page.getByTestId('tutorial');
+    const step = async () => Number(/튜토리얼 (\d+)\/20/.exec(await banner.innerText())?.[1]);
+    for (let now = await step(); now < 5; now = await step()) {
+      await banner.getByRole('button', { name: '다음' }).click();
+      await banner.getByText(`튜토리얼 ${now + 1}/20`).waitFor({ timeout: 5000 });
+    }
+    expect(await step()).toBe(5);
+    expect(await page.getByTestId('energy-resource').getAttribute('tabindex')).toBe('0');
+    await page.getByTestId('energy-resource').focus();
+    await banner.getByText('튜토리얼 6/20').waitFor({ timeout: 5000 });
+    await page.keyboard.press('Tab'); // the money is the next stop
+    await banner.getByText('튜토리얼 7/20').waitFor({ timeout: 5000 });
+  });
+
   it('makes energy rise, polling at most once a second', async () => {
     const before = await readNumber(page, 'energy');
     const polled = progressRequests.length;

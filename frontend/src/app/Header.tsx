@@ -23,14 +23,29 @@ export function Header() {
         <span className="brand-text">에너지 타이쿤</span>
       </div>
       <dl className="resources">
-        <div className="resource" title={`초당 생산량: ${formatBig(production)}`} onMouseEnter={() => tutorial('energy-hovered')}>
+        {/* focusable, so that a keyboard player can do the tutorial's "hover" steps (5 and 6) too */}
+        <div
+          className="resource"
+          title={`초당 생산량: ${formatBig(production)}`}
+          tabIndex={0}
+          data-testid="energy-resource"
+          onMouseEnter={() => tutorial('energy-hovered')}
+          onFocus={() => tutorial('energy-hovered')}
+        >
           <dt>에너지</dt>
           <dd data-testid="energy">{formatBig(energy)}</dd>
           <dd className="sub" data-testid="production">
             +{formatBig(production)}/초
           </dd>
         </div>
-        <div className="resource" title={`교환 비율: 에너지 1 = ${formatBig(rate)}원`} onMouseEnter={() => tutorial('money-hovered')}>
+        <div
+          className="resource"
+          title={`교환 비율: 에너지 1 = ${formatBig(rate)}원`}
+          tabIndex={0}
+          data-testid="money-resource"
+          onMouseEnter={() => tutorial('money-hovered')}
+          onFocus={() => tutorial('money-hovered')}
+        >
           <dt>돈</dt>
           <dd data-testid="money">{formatBig(money)}원</dd>
           <dd className="sub">비율 ×{formatBig(rate)}</dd>
