@@ -30,12 +30,13 @@ from tycoon.rules.state import PlayerState
 
 USERNAMES = "usernames"  # hash user_id → username
 
-# KEYS: zset, shown hash, usernames hash. ARGV: offset, limit. Returns {total, ids, shown, names}.
+# KEYS: zset, shown hash, usernames hash. ARGV: offset, limit. Returns {total, shown, names} (not the ids: the
+# answer has no use for them, and a page of 100 would carry 3.6 KB of them).
 _PAGE = """
 local total = redis.call('ZCARD', KEYS[1])
 local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1] + ARGV[2] - 1)
-if #ids == 0 then return {total, {}, {}, {}} end
-return {total, ids, redis.call('HMGET', KEYS[2], unpack(ids)), redis.call('HMGET', KEYS[3], unpack(ids))}
+if #ids == 0 then return {total, {}, {}} end
+return {total, redis.call('HMGET', KEYS[2], unpack(ids)), redis.call('HMGET', KEYS[3], unpack(ids))}
 """
 
 
@@ -137,7 +138,7 @@ async def rank_of(redis: Redis, criteria: Criteria, user_id: str) -> int | None:
 async def page(redis: Redis, criteria: Criteria, limit: int, offset: int) -> RankPage:
     script = _script(redis, _PAGE)
     keys = [zset_key(criteria), shown_key(criteria), USERNAMES]
-    total, _ids, shown, names = await script(keys=keys, args=[offset, limit])
+    total, shown, names = await script(keys=keys, args=[offset, limit])
     rows = [
         RankRow(username=name or "", rank=offset + i + 1, shown=value or "0")
         for i, (name, value) in enumerate(zip(names, shown, strict=True))
