@@ -50,13 +50,12 @@ from tycoon.observability.sentry import init_sentry
 from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
-from tycoon.ratelimit.limits import Limits, address_key
+from tycoon.ratelimit.limits import Limits, address_key, client_ip
 from tycoon.ratelimit.memory import RefusalMemory
 from tycoon.ratelimit.middleware import (
     RATELIMIT_HEADERS,
     AddressLimit,
     RateLimitMiddleware,
-    client_ip,
     public_paths,
     refusal_headers,
 )

@@ -17,7 +17,7 @@ from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated, WrongTo
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
-from tycoon.ratelimit.limits import CHARGED
+from tycoon.ratelimit.limits import CHARGED, client_ip
 from tycoon.rules.state import PlayerState
 
 Dependency = TypeVar("Dependency", bound=Callable[..., Awaitable[object]])
@@ -61,16 +61,16 @@ async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
         raise refusal or NotAuthenticated()
     game: Game = request.app.state.game  # not a sub-dependency: this runs on every request
     now = time.time()
-    client_ip = request.client.host if request.client else "unknown"
+    address = client_ip(request.scope)
     secret = request.app.state.session_config.secret
     digest = token_hash(secret, token)
     setattr(request.state, CHARGED, True)  # the session script takes this request's rate-limit tokens
-    found = await game.store.load_for_session(digest, int(now * 1000), client_ip, rank_in)
+    found = await game.store.load_for_session(digest, int(now * 1000), address, rank_in)
     if found is None and header and cookie and cookie != header and _cookie_may_stand_in(request):
         # The original client keeps the token of the login answer in memory and sends it from a few raw fetches
         # (the special shop) long after a refresh rotated it, along with the live cookie it also holds.
         found = await game.store.load_for_session(
-            token_hash(secret, cookie), int(now * 1000), client_ip, rank_in
+            token_hash(secret, cookie), int(now * 1000), address, rank_in
         )
     if found is None:
         if await is_refresh_token(request.app.state.redis, digest):  # only on this failure path

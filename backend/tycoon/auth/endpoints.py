@@ -14,6 +14,7 @@ from tycoon.config import Settings
 from tycoon.errors import GameError, RefreshTokenInvalid, WrongTokenType
 from tycoon.game.schemas import MessageOut, UserOut, user_view
 from tycoon.game.service import Game, Player
+from tycoon.ratelimit.limits import client_ip
 from tycoon.redis import Redis, RedisDep
 
 router = APIRouter(tags=["auth"])
@@ -69,10 +70,6 @@ def session_config(settings: Settings) -> SessionConfig:
     )
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _config(request: Request) -> SessionConfig:
     config: SessionConfig = request.app.state.session_config
     return config
@@ -97,7 +94,7 @@ async def _start_session(
 async def signup(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
 ) -> AuthOut:  # fmt: skip
-    await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
+    await throttle.check_ip(redis, client_ip(request.scope), settings.login_ip_limit_per_minute)
     player = await service.register(request.app.state.engine, redis, body.username, body.password)
     return await _start_session(request, response, settings, redis, player, game)
 
@@ -106,7 +103,7 @@ async def signup(
 async def login(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
 ) -> AuthOut:  # fmt: skip
-    await throttle.check_ip(redis, _client_ip(request), settings.login_ip_limit_per_minute)
+    await throttle.check_ip(redis, client_ip(request.scope), settings.login_ip_limit_per_minute)
     player = await service.authenticate(request.app.state.engine, redis, game, body.username, body.password)
     return await _start_session(request, response, settings, redis, player, game)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tycoon.config import Settings
 from tycoon.errors import QuotaPolicy, RateLimited
@@ -84,6 +86,12 @@ class Limits:
             else (self.player_per_second, self.player_burst)
         )
         return RateLimited(quota_policy(scope, rate, burst), wait_ms / 1000, player_id)
+
+
+def client_ip(scope: Mapping[str, Any]) -> str:
+    """The client's address as the server saw it (after ProxyHeadersMiddleware applied TRUSTED_PROXIES)."""
+    client = scope.get("client")
+    return client[0] if client else "unknown"
 
 
 def address_key(ip: str) -> str:

@@ -21,7 +21,7 @@ from tycoon.auth.deps import opens_session
 from tycoon.errors import RateLimited, TooManyRequests
 from tycoon.kit.refusal import refuse_error
 from tycoon.observability.metrics import RATE_LIMITED
-from tycoon.ratelimit.limits import CHARGED, CHECK_LUA, Limits, address_key
+from tycoon.ratelimit.limits import CHARGED, CHECK_LUA, Limits, address_key, client_ip
 from tycoon.ratelimit.memory import RefusalMemory
 
 EXEMPT_PATHS = frozenset({"/healthz"})  # liveness: a refusal there would get the process restarted
@@ -119,11 +119,6 @@ class RateLimitMiddleware:
             public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
             self._public = public
         return scope["path"] not in self._public
-
-
-def client_ip(scope: Scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else "unknown"
 
 
 async def refuse(scope: Scope, send: Send, refusal: RateLimited) -> None:
