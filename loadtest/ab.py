@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import procs
 from bench import Bench, Options, raise_file_limit
-from loadgen import WrkResult, parse_wrk, run_wrk, wrk_argv
+from loadgen import WrkResult, crowd_argv, parse_wrk, run_wrk
 from overload_step import write_tokens
 from players import player_with_generators
-from services import BACKEND_DIR, LOADTEST_DIR, Service, run_tycoon, tycoon, wait_http
+from services import BACKEND_DIR, Service, run_tycoon, tycoon, wait_http
 
 REPO_DIR = BACKEND_DIR.parent
 
@@ -70,8 +70,7 @@ def measure(server: str, kind: str, service: Service, run: Callable[[], WrkResul
 
 
 def paced(url: str, connections: int, seconds: float, tokens: Path) -> WrkResult:
-    argv = wrk_argv(url, connections, seconds, threads=2)
-    argv += ["-s", str(LOADTEST_DIR / "overload.lua"), url, "--", str(tokens), "1000"]
+    argv = crowd_argv(url, connections, seconds, tokens)
     return parse_wrk(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
 
 

@@ -116,13 +116,20 @@ def run_wrk(url: str, connections: int, seconds: float, headers: dict[str, str] 
     return parse_wrk(done.stdout)
 
 
+def crowd_argv(
+    url: str, connections: int, seconds: float, tokens: Path, interval_ms: int = 1000
+) -> list[str]:
+    """wrk as a crowd of players: each connection sends a GET of the client's mix about once a second."""
+    argv = wrk_argv(url, connections, seconds, threads=2)
+    return [*argv, "-s", str(LOADTEST_DIR / "overload.lua"), url, "--", str(tokens), str(interval_ms)]
+
+
 def start_overload_wrk(
     launcher: Launcher, url: str, connections: int, seconds: float, tokens: Path, interval_ms: int = 1000
 ) -> Service:
-    """wrk as a crowd of players: each connection sends a GET of the client's mix about once a second."""
-    argv = wrk_argv(url, connections, seconds, threads=2)
-    argv += ["-s", str(LOADTEST_DIR / "overload.lua"), url, "--", str(tokens), str(interval_ms)]
-    return launcher.start("wrk-overload", argv, child_env())
+    return launcher.start(
+        "wrk-overload", crowd_argv(url, connections, seconds, tokens, interval_ms), child_env()
+    )
 
 
 def parse_wrk(output: str) -> WrkResult:
