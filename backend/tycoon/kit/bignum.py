@@ -30,15 +30,19 @@ class BigValue:
     value: Decimal
 
     def __init__(self, value: Decimal | int | str | float = 0) -> None:
-        number = _as_decimal(value)
-        if not number.is_finite():
-            raise ValueError("BigValue must be finite")
-        object.__setattr__(self, "value", _CONTEXT.plus(number))
+        object.__setattr__(self, "value", _rounded(_as_decimal(value)))
 
     # construction -------------------------------------------------------------------------------------------
     @classmethod
+    def _of(cls, number: Decimal) -> BigValue:
+        """From a Decimal, as `__init__` but without its conversion (most of an operation's cost)."""
+        big = object.__new__(cls)
+        object.__setattr__(big, "value", _rounded(number))
+        return big
+
+    @classmethod
     def from_wire(cls, data: int, high: int) -> BigValue:
-        return cls(_CONTEXT.scaleb(Decimal(data), high - 3))
+        return cls._of(_CONTEXT.scaleb(Decimal(data), high - 3))
 
     @classmethod
     def parse(cls, text: str) -> BigValue:
@@ -73,21 +77,21 @@ class BigValue:
 
     # arithmetic ---------------------------------------------------------------------------------------------
     def __add__(self, other: BigValue) -> BigValue:
-        return BigValue(_CONTEXT.add(self.value, other.value))
+        return BigValue._of(_CONTEXT.add(self.value, other.value))
 
     def __sub__(self, other: BigValue) -> BigValue:
-        return BigValue(_CONTEXT.subtract(self.value, other.value))
+        return BigValue._of(_CONTEXT.subtract(self.value, other.value))
 
     def __mul__(self, other: BigValue | int | float | Decimal) -> BigValue:
-        return BigValue(_CONTEXT.multiply(self.value, _as_decimal(other)))
+        return BigValue._of(_CONTEXT.multiply(self.value, _as_decimal(other)))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: BigValue | int | float | Decimal) -> BigValue:
-        return BigValue(_CONTEXT.divide(self.value, _as_decimal(other)))
+        return BigValue._of(_CONTEXT.divide(self.value, _as_decimal(other)))
 
     def floor(self) -> BigValue:
-        return BigValue(self.value.to_integral_value(rounding=decimal.ROUND_FLOOR))
+        return BigValue._of(self.value.to_integral_value(rounding=decimal.ROUND_FLOOR))
 
     def clamp_min(self, floor: BigValue) -> BigValue:
         return self if self >= floor else floor
@@ -140,7 +144,15 @@ def _to_wire(value: Decimal) -> tuple[int, int]:
     return data, high
 
 
+def _rounded(number: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise ValueError("BigValue must be finite")
+    return _CONTEXT.plus(number)
+
+
 def _as_decimal(other: BigValue | int | float | str | Decimal) -> Decimal:
+    if type(other) is Decimal:  # immutable: no copy
+        return other
     if isinstance(other, BigValue):
         return other.value
     if isinstance(other, float):
@@ -150,14 +162,14 @@ def _as_decimal(other: BigValue | int | float | str | Decimal) -> Decimal:
 
 def power(base: Decimal | int | float, exponent: int) -> BigValue:
     """base^exponent with 18 significant digits, for prices that grow geometrically."""
-    return BigValue(_CONTEXT.power(_as_decimal(base), exponent))
+    return BigValue._of(_CONTEXT.power(_as_decimal(base), exponent))
 
 
 def big_sum(values: list[BigValue]) -> BigValue:
     total = Decimal(0)
     for item in values:
         total = _CONTEXT.add(total, item.value)
-    return BigValue(total)
+    return BigValue._of(total)
 
 
 ZERO: Final = BigValue(0)
