@@ -311,19 +311,26 @@ class Bench:
         more: Sequence[Service] = (),
         scenario: str = "game",
     ) -> Row | None:
+        """Steps up until a step fails. A ladder that starts above the lowest rung (near the capacity found before)
+        and fails its first step steps down instead, until one passes, so that it reports a capacity."""
         locust = self.start_locust(label, host, scenario)
         rows: list[Row] = []
-        self.results["modes"][label] = saved = []
+        saved: list[dict[str, Any]] = []
+        self.results["modes"][label] = saved
+        pending = list(steps)
         try:
-            for players in steps:
+            while pending:
+                players = pending.pop(0)
                 if time.monotonic() - self.started > self.options.budget_seconds:
                     self.results["skipped"].append(f"{label}: {players} players and up")
                     break
-                rows.append(self.step_watched(locust, label, players, more))
-                saved.append(rows[-1].to_json())
+                done = self.step_watched(locust, label, players, more)
+                rows = sorted([*rows, done], key=lambda r: r.players)
+                saved[:] = [r.to_json() for r in rows]
                 self.save()
-                if not rows[-1].passed() and scenario == "game":
-                    break
+                if not done.passed() and scenario == "game":
+                    lower = [n for n in self.options.steps if n < rows[0].players]
+                    pending = [lower[-1]] if lower and not any(r.passed() for r in rows) else []
         finally:
             self.launcher.stop(locust.service)
         passed = [r for r in rows if r.passed()]
