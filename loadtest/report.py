@@ -273,7 +273,7 @@ def method() -> str:
   at 1 request/s on `GET /generator_types`; one player at 1 request/s on `GET /progress`), its CPU per request.
 * Server CPU: utime + stime (children included) from /proc of the API (gunicorn master and workers), worker,
   scheduler, Redis and PostgreSQL processes (and nginx for two instances); Locust, wrk and the delaying proxy
-  are counted apart.
+  are counted apart. "CPU ms/req" is the same number as CPU seconds per 1,000 requests.
 * PostgreSQL statements: `pg_stat_statements` calls (the benchmark's PostgreSQL loads it), including
   BEGIN/COMMIT, excluding the benchmark's own queries; transactions: `pg_stat_database` commits + rollbacks.
   Redis commands: `INFO commandstats`, without the benchmark's INFO calls. Both instances are private to the
