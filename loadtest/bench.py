@@ -13,6 +13,7 @@ time budget are skipped and said so):
  4. overload: 3 x the capacity of phase 3 for 60 s (Locust players + a wrk crowd), then the recovery
  5. two API instances behind nginx, stepped up from below the single-instance capacity
  6. the same steps with STATE_STORE=redis and a 50 ms round trip to PostgreSQL (delaying proxy)
+    (phases 5 and 6 step down instead when their first step fails, until one passes)
  7. STATE_STORE=postgres at 0 ms, then one step at 50 ms
 """
 
