@@ -108,9 +108,33 @@ async def test_rejected_csrf_request_changes_nothing(
     assert status.json() == {"tutorial": 1}
 
 
-async def test_bearer_request_skips_origin_and_csrf(http: httpx.AsyncClient, session: dict[str, str]) -> None:
+async def test_bearer_request_needs_no_origin_or_csrf(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
     response = await http.post(STATE_CHANGING, headers=bearer(session["access_token"]))
     assert response.status_code == 200, response.text
+
+
+async def test_bearer_request_from_an_allowed_origin_needs_no_csrf(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    response = await http.post(STATE_CHANGING, headers={**bearer(session["access_token"]), "Origin": ORIGIN})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "named",
+    [{"Origin": "https://evil.example"}, {"Origin": "null"}, {"Referer": "https://evil.example/page"}],
+    ids=["origin", "null-origin", "referer"],
+)
+async def test_bearer_request_from_a_foreign_origin_is_403_and_changes_nothing(
+    http: httpx.AsyncClient, session: dict[str, str], named: dict[str, str]
+) -> None:
+    response = await http.post(STATE_CHANGING, headers={**bearer(session["access_token"]), **named})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Origin not allowed for state-changing request"}
+    status = await http.get("/tutorial/status", headers=bearer(session["access_token"]))
+    assert status.json() == {"tutorial": 1}
 
 
 async def test_get_requests_need_no_csrf(http: httpx.AsyncClient, session: dict[str, str]) -> None:

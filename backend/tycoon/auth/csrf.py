@@ -1,7 +1,9 @@
 """Origin and CSRF checks for state-changing requests that authenticate with cookies (ORIGINAL-RULES §13).
 
-A request carrying `Authorization` does not rely on cookies, so cross-site forgery cannot use it: it skips the
-check (non-browser clients send no Origin). Pure ASGI, so the check costs no extra framework work per request.
+A request carrying `Authorization` does not rely on cookies, so cross-site forgery cannot use it: it needs no CSRF
+token, and no Origin (non-browser clients send none). But an Origin (or Referer) it does send must be allowed, as
+in the original, where every state-changing request faced the origin check: a page of another site is refused
+whatever it authenticates with. Pure ASGI, so the check costs no extra framework work per request.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class CsrfOriginMiddleware:
         if scope["type"] == "http" and needs_check(scope):
             headers = first_headers(scope)
             bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
-            error = None if bearer else violation(headers, self.allowed)
+            error = foreign_origin(headers, self.allowed) if bearer else violation(headers, self.allowed)
             if error is not None:
                 if self.before_refusal is None or not await self.before_refusal(scope, send):
                     await refuse_error(send, error)
@@ -78,6 +80,7 @@ def cookies_may_authenticate(scope: Scope, allowed: frozenset[str]) -> bool:
 
 
 def violation(headers: dict[bytes, bytes], allowed: frozenset[str]) -> GameError | None:
+    """What a cookie-authenticated request fails: an origin that is missing or not allowed, the CSRF token."""
     if _origin(headers) not in allowed:
         return OriginNotAllowed()
     header_token = headers.get(b"x-csrf-token", b"").decode("latin-1")
@@ -87,6 +90,12 @@ def violation(headers: dict[bytes, bytes], allowed: frozenset[str]) -> GameError
     if header_token and cookie_token and header_token != cookie_token:
         return CsrfMismatch()
     return None
+
+
+def foreign_origin(headers: dict[bytes, bytes], allowed: frozenset[str]) -> GameError | None:
+    """What a request with its own credentials fails: an origin it names that is not allowed."""
+    origin = _origin(headers)
+    return OriginNotAllowed() if origin is not None and origin not in allowed else None
 
 
 def _origin(headers: dict[bytes, bytes]) -> str | None:
