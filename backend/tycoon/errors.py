@@ -83,7 +83,7 @@ class InvalidTutorialStep(GameError):
 
 
 class InvalidInquiryType(GameError):
-    detail = "Invalid inquiry type"
+    detail = "Invalid inquiry type. Must be one of: ['bug', 'vulnerability', 'proposal', 'other']"  # the original's
 
 
 class TooManyPendingInquiries(GameError):
@@ -175,6 +175,12 @@ class GeneratorTypeNotFound(GameError):
 class UnknownUpgrade(GameError):
     status = 404
     detail = "Unknown upgrade"
+
+
+class InvalidUpgradeEndpoint(GameError):
+    """A bulk upgrade item that names no upgrade (the original's text; it fails the item, not the request)."""
+
+    detail = "Invalid upgrade endpoint"
 
 
 class InquiryNotFound(GameError):

@@ -48,7 +48,10 @@ async def test_content_of_any_length_is_kept_whole(api: Api, content: str) -> No
 
 async def test_a_bad_type_with_empty_content_is_400(api: Api) -> None:
     response = await api.post("/inquiries", {"type": "bad", "content": ""})
-    assert (response.status_code, response.json()) == (400, {"detail": "Invalid inquiry type"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "Invalid inquiry type. Must be one of: ['bug', 'vulnerability', 'proposal', 'other']"},
+    )
 
 
 async def test_content_with_a_nul_character_is_422(api: Api) -> None:

@@ -204,11 +204,15 @@ async def test_bulk_with_an_unknown_endpoint_fails_that_item(api: Api, app: Fast
     await grant(app, api.user["user_id"], money="990")
     items = [{"endpoint": "speed", "amount": 1}, {"endpoint": "production", "amount": 1}]
     response = await api.post("/upgrade/bulk", {"upgrades": items})
-    if response.status_code == 200:
-        assert response.json()["partial_failure"] is True
-        assert response.json()["failed"]["index"] == 0
-    else:
-        assert 400 <= response.status_code < 500
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["partial_failure"], body["results"]) == (True, [])
+    assert body["failed"] == {
+        "index": 0,
+        "endpoint": "speed",
+        "amount": 1,
+        "error": "Invalid upgrade endpoint",
+    }
     assert (await user_of(api))["production_bonus"] == 0
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.errors import GameError
+from tycoon.errors import GameError, InvalidUpgradeEndpoint
 from tycoon.game.inputs import Amount, AmountIn, AnyText, check_one_of, one_of
 from tycoon.game.schemas import UserOut, respond, user_view
 from tycoon.rules import upgrades
@@ -61,6 +61,8 @@ async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Re
         results: list[BulkResult] = []
         for index, item in enumerate(body.upgrades):
             try:
+                if item.endpoint not in UPGRADE_KEYS:
+                    raise InvalidUpgradeEndpoint()
                 upgrades.apply_upgrade(state, item.endpoint, item.amount)
             except GameError as error:  # the first failure stops, as in the original
                 return results, BulkFailure(

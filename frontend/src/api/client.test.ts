@@ -149,7 +149,7 @@ describe('describeError', () => {
   });
 
   it('has Korean for every message the server sends a player, and no English on a server error', () => {
-    for (const detail of ['Invalid inquiry type', 'Too many pending inquiries', 'Inquiry not found', 'Unknown upgrade', 'User mismatch', 'Generator type not found', 'Tutorial step must be between 0 and 20', 'Request body not received in time', 'Request body too large']) {
+    for (const detail of ["Invalid inquiry type. Must be one of: ['bug', 'vulnerability', 'proposal', 'other']", 'Too many pending inquiries', 'Inquiry not found', 'Unknown upgrade', 'Invalid upgrade endpoint', 'User mismatch', 'Generator type not found', 'Tutorial step must be between 0 and 20', 'Request body not received in time', 'Request body too large']) {
       expect(describeError(new ApiError(400, detail))).not.toBe(detail);
     }
     expect(describeError(new ApiError(503, 'Service temporarily unavailable'))).toContain('잠시 후');
