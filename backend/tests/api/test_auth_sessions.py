@@ -15,6 +15,7 @@ from tests.api.conftest import (
     ACCESS_COOKIE,
     PASSWORD,
     REFRESH_COOKIE,
+    Clock,
     another_player,
     app_of,
     bare_client,
@@ -227,6 +228,32 @@ async def test_delete_account_with_a_wrong_password_is_400(api: Api) -> None:
 async def test_delete_account_with_a_long_password_is_the_wrong_passwords_400(api: Api) -> None:
     response = await api.post("/delete_account", {"password": "a1" * 1000})
     assert (response.status_code, response.json()) == (400, {"detail": "Invalid password"})
+
+
+async def test_wrong_deletion_passwords_face_the_logins_backoff(api: Api) -> None:
+    """A stolen access token must not guess the password faster than logins can: the failures count under the
+    account's username, for deletions and logins alike."""
+    assert (await api.post("/delete_account", {"password": "wrongpass9"})).status_code == 400
+    again = await api.post("/delete_account", {"password": PASSWORD})  # even the right one waits its turn
+    assert again.status_code == 429
+    assert again.json() == {"detail": "Too many failed attempts. Please wait 1 seconds."}
+    assert int(again.headers["Retry-After"]) >= 1
+    assert (await login(api.http, api.user["username"])).status_code == 429
+    assert (await api.get("/progress")).status_code == 200  # nothing deleted
+
+
+async def test_a_deletion_clears_its_names_failures(api: Api, clock: Clock) -> None:
+    username = api.user["username"]
+    assert (await api.post("/delete_account", {"password": "wrongpass9"})).status_code == 400
+    clock.advance(2.1)  # its 2-s backoff passes
+    assert (await api.post("/delete_account", {"password": PASSWORD})).status_code == 200
+    # a new account of the same name starts without the old one's failure: after its first wrong login the wait
+    # is 2 s (one failure), not 4 s (two)
+    signup = await api.http.post("/signup", json={"username": username, "password": PASSWORD})
+    assert signup.status_code == 200, signup.text
+    assert (await login(api.http, username, "wrongpass9")).status_code == 401
+    again = await login(api.http, username)
+    assert again.json() == {"detail": "Too many failed attempts. Please wait 1 seconds."}
 
 
 async def test_delete_account_with_a_lone_surrogate_in_the_password_is_422(api: Api) -> None:

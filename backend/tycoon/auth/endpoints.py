@@ -187,6 +187,8 @@ async def delete_account(
     body: PasswordIn, request: Request, response: Response, player: CurrentPlayer, settings: SettingsDep,
     redis: RedisDep, game: GameDep,
 ) -> MessageOut:  # fmt: skip
+    # a password attempt like a login's: it counts in the address's window too
+    await throttle.check_ip(redis, client_ip(request.scope), settings.login_ip_limit_per_minute)
     await service.delete_account(request.app.state.engine, redis, game, player.user_id, body.password)
     cookies.clear_session(response, settings)
     return MessageOut(detail="Account deleted")

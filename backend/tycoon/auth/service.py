@@ -52,6 +52,17 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
     return Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
 
 
+async def _confirm_password(redis: Redis, account: AccountRecord, password: str) -> None:
+    """The password that confirms a deletion faces the login's backoff, counted under the account's username
+    with its logins: a stolen access token must not be a faster way to guess the password than logging in."""
+    async with throttle.one_attempt(redis, account.username):
+        await throttle.check_username(redis, account.username)
+        if not await passwords.verify_password(password, account.password_hash):
+            await throttle.record_failure(redis, account.username)
+            raise WrongPassword()
+        await throttle.clear_failures(redis, account.username)  # the name may be signed up again
+
+
 async def _account_opened(engine: AsyncEngine, username: str, password: str) -> AccountRecord | None:
     """Unknown user and wrong password take the same hashing work; a username sign-up refuses belongs to no account
     and is not looked up (a NUL cannot reach SQL)."""
@@ -72,8 +83,8 @@ async def delete_account(engine: AsyncEngine, redis: Redis, game: Game, user_id:
     A request of the player's still in flight may save once more: the cached copy is barred from being reloaded
     from PostgreSQL until the rows are gone (`forget`), and the rankings are cleared again after them."""
     account = await accounts.find_by_id(engine, user_id)
-    if account is not None and not await passwords.verify_password(password, account.password_hash):
-        raise WrongPassword()
+    if account is not None:
+        await _confirm_password(redis, account, password)
     await sessions.close_all(redis, user_id)
     await game.store.forget(user_id)
     await rankings.remove_player(redis, user_id)

@@ -2,6 +2,7 @@
 
 Per client IP: at most LOGIN_IP_LIMIT_PER_MINUTE attempts in any 60 seconds. Per username (whatever text the login
 sent, as the original): after n failures, wait min(2^n, 300) seconds after the last failure; a success clears it.
+The password that confirms an account's deletion counts as a login attempt of its username (auth/service.py).
 """
 
 from __future__ import annotations
