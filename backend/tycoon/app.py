@@ -129,6 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A body without a Content-Type is read as JSON, as the original's FastAPI did. The CSRF layer, not the
         # content type, keeps cross-site requests out (docs/decisions.md).
         strict_content_type=False,
+        # FastAPI's own OpenTelemetry bridge stays off: metrics go to Prometheus and errors to Sentry, and with it
+        # on, every request asks whether a provider was configured (~2 % of a GET /progress, docs/decisions.md).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.session_config = session_config(settings)
