@@ -176,7 +176,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     setup_metrics(app, settings, settings.metrics_token)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, every_request=settings.log_every_request)
     app.add_middleware(
         JsonCorsMiddleware,
         allow_origins=settings.frontend_origins,

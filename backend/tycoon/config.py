@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # observability
     log_level: str = "INFO"
     log_json: bool = True
+    # off: successful reads faster than 100 ms get no request line (observability/middleware.py)
+    log_every_request: bool = False
     sentry_dsn: str | None = Field(None, repr=False)
     # GET /metrics then wants `Authorization: Bearer <token>`
     metrics_token: str | None = Field(None, repr=False)

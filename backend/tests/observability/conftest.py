@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +37,8 @@ LOGGERS_TOUCHED = (
 )
 
 
-def build_app(settings: Settings, *, hsts: bool = False) -> FastAPI:
+def build_app(settings: Settings, *, hsts: bool = False, **request_log: Any) -> FastAPI:
+    """`request_log`: RequestContextMiddleware's settings (every_request, slow_read_ms)."""
     app = FastAPI()
     app.include_router(health_router)
 
@@ -45,6 +47,10 @@ def build_app(settings: Settings, *, hsts: bool = False) -> FastAPI:
         request.state.player_id = 42
         structlog.get_logger("tycoon.test").info("inside handler", item_id=item_id)
         logging.getLogger("some.library").warning("library says hello")
+        return {"item_id": item_id}
+
+    @app.post("/items/{item_id}")
+    async def change_item(item_id: str) -> dict[str, str]:
         return {"item_id": item_id}
 
     @app.get("/limited")
@@ -58,7 +64,7 @@ def build_app(settings: Settings, *, hsts: bool = False) -> FastAPI:
 
     setup_metrics(app, settings)
     app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, **request_log)
     return app
 
 

@@ -10,12 +10,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import orjson
 import pytest
+from fastapi import FastAPI
+
+from tests.observability.conftest import build_app
+from tycoon.app import create_app
+from tycoon.config import Settings
+from tycoon.observability.middleware import RequestContextMiddleware
 
 pytestmark = pytest.mark.usefixtures("fresh_request_logger")
 
@@ -85,6 +92,58 @@ async def test_health_checks_and_scrapes_are_not_logged(
     assert (await client.get("/healthz")).headers["x-request-id"]
     await client.get("/metrics")
     assert request_lines(capfd.readouterr().out) == []
+
+
+@pytest.fixture
+async def quiet_reads_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The game server's default: successful reads faster than `slow_read_ms` get no line."""
+    app = build_app(settings, every_request=False, slow_read_ms=10_000)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://testserver"
+    ) as client:
+        yield client
+
+
+async def test_successful_fast_reads_are_not_logged_unless_every_request_is(
+    quiet_reads_client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    response = await quiet_reads_client.get("/items/7")
+    assert response.status_code == 200
+    assert response.headers["x-request-id"]  # the id still comes back, for a report
+    assert request_lines(capfd.readouterr().out) == []
+
+
+async def test_writes_errors_and_slow_reads_are_always_logged(
+    quiet_reads_client: httpx.AsyncClient, settings: Settings, capfd: pytest.CaptureFixture[str]
+) -> None:
+    await quiet_reads_client.post("/items/7")
+    await quiet_reads_client.get("/no/such/path")
+    await quiet_reads_client.get("/boom")
+    await quiet_reads_client.get("/limited")
+    lines = request_lines(capfd.readouterr().out)
+    assert [(line["method"], line["route"], line["status"]) for line in lines] == [
+        ("POST", "/items/{item_id}", 200),
+        ("GET", "unmatched", 404),
+        ("GET", "/boom", 500),
+        ("GET", "/limited", 429),
+    ]
+    slow_app = build_app(settings, every_request=False, slow_read_ms=0)  # every read is "slow"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=slow_app), base_url="http://t") as client:
+        await client.get("/items/7")
+    (slow,) = request_lines(capfd.readouterr().out)
+    assert (slow["route"], slow["status"]) == ("/items/{item_id}", 200)
+
+
+def test_the_game_server_logs_every_request_only_when_told(settings: Settings) -> None:
+    def request_log_of(app: FastAPI) -> dict[str, Any]:
+        (layer,) = [
+            layer for layer in app.user_middleware if cast(object, layer.cls) is RequestContextMiddleware
+        ]
+        return dict(layer.kwargs)
+
+    assert request_log_of(create_app(settings)) == {"every_request": False}
+    loud = settings.model_copy(update={"log_every_request": True})
+    assert request_log_of(create_app(loud)) == {"every_request": True}
 
 
 async def test_a_sane_incoming_request_id_is_kept(client: httpx.AsyncClient) -> None:
