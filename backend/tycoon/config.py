@@ -75,8 +75,8 @@ class Settings(BaseSettings):
     # observability
     log_level: str = "INFO"
     log_json: bool = True
-    # off: successful reads faster than 100 ms get no request line (observability/middleware.py)
-    log_every_request: bool = False
+    # a request line for every request (issue 5); off: not for successful reads faster than 100 ms
+    log_every_request: bool = True
     sentry_dsn: str | None = Field(None, repr=False)
     # GET /metrics then wants `Authorization: Bearer <token>`
     metrics_token: str | None = Field(None, repr=False)

@@ -96,7 +96,7 @@ async def test_health_checks_and_scrapes_are_not_logged(
 
 @pytest.fixture
 async def quiet_reads_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The game server's default: successful reads faster than `slow_read_ms` get no line."""
+    """LOG_EVERY_REQUEST=false: successful reads faster than `slow_read_ms` get no line."""
     app = build_app(settings, every_request=False, slow_read_ms=10_000)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://testserver"
@@ -134,16 +134,16 @@ async def test_writes_errors_and_slow_reads_are_always_logged(
     assert (slow["route"], slow["status"]) == ("/items/{item_id}", 200)
 
 
-def test_the_game_server_logs_every_request_only_when_told(settings: Settings) -> None:
+def test_the_game_server_logs_every_request_unless_told_otherwise(settings: Settings) -> None:
     def request_log_of(app: FastAPI) -> dict[str, Any]:
         (layer,) = [
             layer for layer in app.user_middleware if cast(object, layer.cls) is RequestContextMiddleware
         ]
         return dict(layer.kwargs)
 
-    assert request_log_of(create_app(settings)) == {"every_request": False}
-    loud = settings.model_copy(update={"log_every_request": True})
-    assert request_log_of(create_app(loud)) == {"every_request": True}
+    assert request_log_of(create_app(settings)) == {"every_request": True}  # issue 5: a line per request
+    quiet = settings.model_copy(update={"log_every_request": False})
+    assert request_log_of(create_app(quiet)) == {"every_request": False}
 
 
 async def test_a_sane_incoming_request_id_is_kept(client: httpx.AsyncClient) -> None:

@@ -1,9 +1,9 @@
 """Request id and a log line per request, as a pure ASGI middleware.
 
 Players poll: about three requests in four are reads that succeed at once (GET /progress, /rank, /ranks,
-/change/rate), and their line was a tenth of such a request's CPU. With `every_request` off those reads are
-counted by the metrics but not logged; every write, every error (status ≥ 400) and every read slower than
-`slow_read_ms` still gets its line (docs/decisions.md).
+/change/rate), and their line is a tenth of such a request's CPU. With `every_request` off (LOG_EVERY_REQUEST=false)
+those reads are counted by the metrics but not logged; every write, every error (status ≥ 400) and every read
+slower than `slow_read_ms` still gets its line (docs/decisions.md).
 """
 
 from __future__ import annotations
