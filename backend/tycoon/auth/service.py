@@ -38,13 +38,11 @@ async def register(engine: AsyncEngine, redis: Redis, username: str, password: s
 async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: str, password: str) -> Player:
     """Every failure counts against the username sent, whatever its form (as the original), and answers alike;
     one attempt per username at a time, so that attempts made at once cannot all pass the backoff."""
-    async with throttle.one_attempt(redis, username):
-        await throttle.check_username(redis, username)
-        account = await _account_opened(engine, username, password)
-        if account is None:
-            await throttle.record_failure(redis, username)
-            raise InvalidCredentials()
-        await throttle.clear_failures(redis, username)
+    account = await throttle.password_attempt(
+        redis, username, lambda: _account_opened(engine, username, password)
+    )
+    if account is None:
+        raise InvalidCredentials()
     loaded = await game.store.load(account.id)
     if loaded is None:
         raise InvalidCredentials()
@@ -54,13 +52,13 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
 
 async def _confirm_password(redis: Redis, account: AccountRecord, password: str) -> None:
     """The password that confirms a deletion faces the login's backoff, counted under the account's username
-    with its logins: a stolen access token must not be a faster way to guess the password than logging in."""
-    async with throttle.one_attempt(redis, account.username):
-        await throttle.check_username(redis, account.username)
-        if not await passwords.verify_password(password, account.password_hash):
-            await throttle.record_failure(redis, account.username)
-            raise WrongPassword()
-        await throttle.clear_failures(redis, account.username)  # the name may be signed up again
+    with its logins: a stolen access token must not be a faster way to guess the password than logging in. A
+    success clears the name's failures (it may be signed up again)."""
+    matches = await throttle.password_attempt(
+        redis, account.username, lambda: passwords.verify_password(password, account.password_hash)
+    )
+    if not matches:
+        raise WrongPassword()
 
 
 async def _account_opened(engine: AsyncEngine, username: str, password: str) -> AccountRecord | None:

@@ -11,14 +11,17 @@ import contextlib
 import hashlib
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from redis.exceptions import LockNotOwnedError
 
 from tycoon.errors import QuotaPolicy, TooManyRequests
 from tycoon.ratelimit.limits import address_key
 from tycoon.redis import Redis
+
+T = TypeVar("T")
 
 MAX_COOLDOWN_SECONDS = 300
 # A username's failure count lasts this long after its last failure (the original kept it in memory until a
@@ -95,6 +98,19 @@ async def one_attempt(redis: Redis, username: str) -> AsyncIterator[None]:
             LockNotOwnedError
         ):  # expired, and perhaps another attempt's by now: not ours
             await turn.release()
+
+
+async def password_attempt(redis: Redis, username: str, attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run one password check for `username` under its backoff, one at a time in every process: a falsy result
+    counts as a failure, a truthy one clears the failures. Returns the check's result."""
+    async with one_attempt(redis, username):
+        await check_username(redis, username)
+        result = await attempt()
+        if result:
+            await clear_failures(redis, username)
+        else:
+            await record_failure(redis, username)
+        return result
 
 
 async def record_failure(redis: Redis, username: str) -> None:
