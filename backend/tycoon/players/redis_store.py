@@ -17,7 +17,7 @@ from tycoon.players.codec import dumps
 from tycoon.players.store import LoadedPlayer, Presence, SessionLoad, SessionPrincipal
 from tycoon.rankings.scores import RankEntry, rank_at, shown_key, zset_key
 from tycoon.rankings.service import entries_for
-from tycoon.ratelimit.limits import BUCKET_LUA, Limits, address_key
+from tycoon.ratelimit.limits import BUCKET_LUA, IP_BUCKET_PREFIX, PLAYER_BUCKET_PREFIX, Limits, address_key
 from tycoon.redis import Redis
 from tycoon.rules.state import PlayerState
 
@@ -33,14 +33,14 @@ _LOAD = Template(
 local now = tonumber(ARGV[1])
 local limited = ARGV[3] ~= '1'
 if limited then
-  local wait = bucket('rl:ip:' .. ARGV[2], $ip_rate, $ip_burst, now)
+  local wait = bucket('$ip_prefix' .. ARGV[2], $ip_rate, $ip_burst, now)
   if wait > 0 then return {'!', wait, 'ip'} end
 end
 local sess = redis.call('GET', KEYS[1])
 if not sess then return false end
 local uid = string.match(sess, '^([^|]+)')
 if limited then
-  local wait = bucket('rl:p:' .. uid, $player_rate, $player_burst, now)
+  local wait = bucket('$player_prefix' .. uid, $player_rate, $player_burst, now)
   if wait > 0 then return {'!', wait, 'player', uid} end
 end
 local key = 'player:' .. uid
@@ -49,13 +49,14 @@ if row[1] then
   local seen = tonumber(row[3]) or now
   local gap = now - seen
   if gap > 0 and gap <= $play_window_ms then
-    row[4] = redis.call('HINCRBY', key, 'pt', gap)
-  end
-  if gap > $play_window_ms and not row[5] then
-    redis.call('HSET', key, 'away', seen)
+    row[4] = (tonumber(row[4]) or 0) + gap
+    redis.call('HSET', key, 'seen', now, 'pt', row[4])
+  elseif gap > 0 and not row[5] then
     row[5] = seen
+    redis.call('HSET', key, 'seen', now, 'away', seen)
+  elseif gap > 0 then
+    redis.call('HSET', key, 'seen', now)
   end
-  if gap > 0 then redis.call('HSET', key, 'seen', now) end
   redis.call('ZADD', '$active', now, uid)
 end
 local rank = false
@@ -103,6 +104,8 @@ class RedisPlayerStore:
         self._load = redis.register_script(
             _LOAD.substitute(
                 play_window_ms=presence.play_window_ms,
+                ip_prefix=IP_BUCKET_PREFIX,
+                player_prefix=PLAYER_BUCKET_PREFIX,
                 active=keys.ACTIVE,
                 ip_rate=limits.ip_per_second,
                 ip_burst=limits.ip_burst,

@@ -20,18 +20,28 @@ from tycoon.errors import QuotaPolicy, RateLimited
 # `AddressLimit` (ratelimit/middleware.py) for a request with credentials that never reaches the script.
 CHARGED = "limits_charged"
 
+# Redis keys of the buckets (plain strings holding a time; the `rl:` hashes of earlier versions are never read, so
+# a rolling deploy meets no key of the other type).
+IP_BUCKET_PREFIX = "rate:ip:"
+PLAYER_BUCKET_PREFIX = "rate:p:"
+
 # Lua: token bucket at KEYS-free key `key`: `rate` tokens per second up to `burst`. Returns 0 when a token was
 # taken, else the milliseconds until one is available. A rate of 0 means unlimited.
+# Kept as its theoretical arrival time (GCRA): the bucket holds `burst - (tat - now) / interval` tokens, so a
+# request may pass while `tat - now <= (burst - 1) * interval`, and taking a token moves `tat` one interval on.
+# Two commands for a pass, one for a refusal; the key expires when the bucket would be full again. A time beyond
+# `now + burst * interval` was written by a clock ahead of ours (another machine, a clock stepped back): such a
+# bucket counts as full, as the hash's refill did not count time running backwards.
 BUCKET_LUA = """
 local function bucket(key, rate, burst, now)
   if rate <= 0 then return 0 end
-  local state = redis.call('HMGET', key, 't', 'ts')
-  local tokens = tonumber(state[1]) or burst
-  local last = tonumber(state[2]) or now
-  tokens = math.min(burst, tokens + math.max(0, now - last) * rate / 1000)
-  if tokens < 1 then return math.ceil((1 - tokens) * 1000 / rate) end
-  redis.call('HSET', key, 't', tokens - 1, 'ts', now)
-  redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
+  local interval = 1000 / rate
+  local tat = tonumber(redis.call('GET', key)) or now
+  if tat < now or tat > now + burst * interval then tat = now end
+  local early = tat - now - (burst - 1) * interval
+  if early > 0 then return math.ceil(early) end
+  tat = tat + interval
+  redis.call('SET', key, string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
   return 0
 end
 """
@@ -72,9 +82,9 @@ class Limits:
         return max(1, round(self.ip_per_second))
 
     def script_args(self, now_ms: int, ip: str, user_id: str | None) -> list[str | int | float]:
-        player_key = f"rl:p:{user_id}" if user_id else ""
+        player_key = f"{PLAYER_BUCKET_PREFIX}{user_id}" if user_id else ""
         return [
-            now_ms, f"rl:ip:{address_key(ip)}", self.ip_per_second, self.ip_burst,
+            now_ms, f"{IP_BUCKET_PREFIX}{address_key(ip)}", self.ip_per_second, self.ip_burst,
             player_key, self.player_per_second, self.player_burst,
         ]  # fmt: skip
 

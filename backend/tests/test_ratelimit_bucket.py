@@ -1,0 +1,100 @@
+"""The token bucket's Lua (`BUCKET_LUA`, through `CHECK_LUA`) in the real Redis, against a token bucket counted
+exactly in Python: the same requests pass, the refused ones get the same wait."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterator
+from fractions import Fraction
+
+import pytest
+import redis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REDIS_URL
+from tycoon.ratelimit.limits import CHECK_LUA
+
+NOW = 1_800_000_000_000  # ms
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(REDIS_URL)
+    yield connection
+    connection.close()
+
+
+def take(client: redis.Redis, key: str, rate: float, burst: int, now: int) -> int:
+    """One request against the bucket `key` alone: 0 when it passes, else the wait in ms."""
+    wait, _ = client.eval(CHECK_LUA, 0, now, key, rate, burst, "", 0, 0)
+    return int(wait)
+
+
+class ExactBucket:
+    """The rule: `burst` tokens at most, `rate` more per second, a request takes one or waits for it."""
+
+    def __init__(self, rate: int, burst: int, now: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.last = Fraction(burst), now
+
+    def take(self, now: int) -> int:
+        self.tokens = min(
+            Fraction(self.burst), self.tokens + Fraction(max(0, now - self.last) * self.rate, 1000)
+        )
+        self.last = max(self.last, now)
+        if self.tokens < 1:
+            return math.ceil((1 - self.tokens) * 1000 / self.rate)
+        self.tokens -= 1
+        return 0
+
+
+def new_key() -> str:
+    return f"test:bucket:{uuid.uuid4().hex}"
+
+
+def test_a_full_bucket_passes_its_burst_then_waits_one_interval(client: redis.Redis) -> None:
+    key = new_key()
+    assert [take(client, key, 10, 3, NOW) for _ in range(3)] == [0, 0, 0]
+    assert take(client, key, 10, 3, NOW) == 100
+    assert take(client, key, 10, 3, NOW + 99) == 1
+    assert take(client, key, 10, 3, NOW + 100) == 0
+    assert take(client, key, 10, 3, NOW + 100) == 100
+
+
+def test_the_key_lives_only_until_the_bucket_is_full_again(client: redis.Redis) -> None:
+    key = new_key()
+    for _ in range(3):
+        take(client, key, 10, 3, NOW)
+    assert 0 < client.pttl(key) <= 300 + 1000
+
+
+def test_a_bucket_written_by_a_clock_ahead_of_ours_counts_as_full(client: redis.Redis) -> None:
+    """A machine whose clock is an hour ahead (or ours stepped back an hour) must not lock the client out."""
+    key = new_key()
+    for _ in range(3):
+        take(client, key, 10, 3, NOW + 3_600_000)
+    assert take(client, key, 10, 3, NOW) == 0
+
+
+def test_a_rate_of_zero_is_unlimited(client: redis.Redis) -> None:
+    key = new_key()
+    assert all(take(client, key, 0, 1, NOW) == 0 for _ in range(5))
+    assert client.exists(key) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.sampled_from([1, 2, 4, 5, 10, 20, 25, 100]),  # whole intervals in ms: exact in both
+    burst=st.integers(1, 30),
+    gaps=st.lists(st.integers(0, 400), min_size=1, max_size=60),
+)
+def test_the_lua_bucket_answers_as_the_exact_bucket(
+    client: redis.Redis, rate: int, burst: int, gaps: list[int]
+) -> None:
+    key, now = new_key(), NOW
+    exact = ExactBucket(rate, burst, now)
+    for gap in gaps:
+        now += gap
+        assert take(client, key, rate, burst, now) == exact.take(now)
