@@ -82,8 +82,12 @@ class InvalidTutorialStep(GameError):
     detail = "Tutorial step must be between 0 and 20"
 
 
+# The inquiry types a player may send, in the order the original's message lists them.
+INQUIRY_TYPES = ("bug", "vulnerability", "proposal", "other")
+
+
 class InvalidInquiryType(GameError):
-    detail = "Invalid inquiry type. Must be one of: ['bug', 'vulnerability', 'proposal', 'other']"  # the original's
+    detail = f"Invalid inquiry type. Must be one of: {list(INQUIRY_TYPES)}"  # the original's text
 
 
 class TooManyPendingInquiries(GameError):

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
-from tycoon.errors import InquiryNotFound, InvalidInquiryType, InvalidToken, TooManyPendingInquiries
+from tycoon.errors import (
+    INQUIRY_TYPES,
+    InquiryNotFound,
+    InvalidInquiryType,
+    InvalidToken,
+    TooManyPendingInquiries,
+)
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
 from tycoon.kit.text import NO_NUL
@@ -18,7 +24,6 @@ from tycoon.rules import special
 
 router = APIRouter(tags=["inquiries"])
 
-INQUIRY_TYPES = frozenset({"bug", "vulnerability", "proposal", "other"})
 # Bounds the original did not have, so that no player can grow the table or the admin's list without limit:
 MAX_PENDING_PER_PLAYER = 20  # waiting inquiries of one author
 # The admin list: its contents' stored bytes (JSON can spell a control character in 6) and its rows; older
