@@ -48,14 +48,16 @@ local row = redis.call('HMGET', key, 'v', 'doc', 'seen', 'pt', 'away')
 if row[1] then
   local seen = tonumber(row[3]) or now
   local gap = now - seen
-  if gap > 0 and gap <= $play_window_ms then
-    row[4] = (tonumber(row[4]) or 0) + gap
-    redis.call('HSET', key, 'seen', now, 'pt', row[4])
-  elseif gap > 0 and not row[5] then
-    row[5] = seen
-    redis.call('HSET', key, 'seen', now, 'away', seen)
-  elseif gap > 0 then
-    redis.call('HSET', key, 'seen', now)
+  if gap > 0 then  -- one write: `seen`, with the play time or the start of an absence
+    if gap <= $play_window_ms then
+      row[4] = (tonumber(row[4]) or 0) + gap
+      redis.call('HSET', key, 'seen', now, 'pt', row[4])
+    elseif not row[5] then
+      row[5] = seen
+      redis.call('HSET', key, 'seen', now, 'away', seen)
+    else
+      redis.call('HSET', key, 'seen', now)
+    end
   end
   redis.call('ZADD', '$active', now, uid)
 end
