@@ -47,3 +47,18 @@ def test_lists_come_comma_separated_from_the_environment(monkeypatch: pytest.Mon
     assert settings.trusted_proxies == ["10.0.0.1"]
     assert settings.cookies_secure is True
     assert settings.cookies_samesite == "none"
+
+
+def test_lists_may_come_as_json_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTEND_ORIGINS", '["https://a.netlify.app", "https://b.example/"]')
+    monkeypatch.setenv("TRUSTED_PROXIES", '["10.0.0.1"]')
+    settings = Settings()
+    assert settings.frontend_origins == ["https://a.netlify.app", "https://b.example"]
+    assert settings.trusted_proxies == ["10.0.0.1"]
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", "[oops"])
+def test_a_json_array_of_anything_but_text_is_refused(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("FRONTEND_ORIGINS", raw)
+    with pytest.raises(ValueError, match="frontend_origins"):
+        Settings()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import orjson
 import structlog
@@ -13,11 +14,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -47,6 +50,7 @@ from tycoon.observability.metrics import (
 from tycoon.observability.middleware import RequestContextMiddleware
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
+from tycoon.openapi import document_errors
 from tycoon.overload import InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
@@ -116,6 +120,14 @@ class TycoonApp(FastAPI):
             hsts=settings.cookies_secure,
         )
 
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, with the errors every route of its kind may answer (openapi.py)."""
+        if self.openapi_schema is None:
+            schema = super().openapi()
+            document_errors(schema, (route for route in self.state.routes if isinstance(route, APIRoute)))
+            return schema
+        return self.openapi_schema
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -144,10 +156,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     _add_middleware(app, settings)
     # the included routers' routes too: FastAPI keeps them behind a wrapper of its own in app.routes
-    app.state.public_paths = public_paths(
-        [*(route for router in ROUTERS for route in router.routes), *app.routes]
-    )
+    app.state.routes = [*(route for router in ROUTERS for route in router.routes), *app.routes]
+    app.state.public_paths = public_paths(app.state.routes)
     return app
+
+
+def allowed_methods(routes: Iterable[BaseRoute], path: str) -> str:
+    """The `Allow` of a 405: the methods of every route at `path`, where the router names only the first route
+    that matched (GET /progress for a PUT, where POST /progress is served too). A fixed path hides the templates
+    that also match it, as in the OpenAPI document (/progress/autosave is not /progress/{generator_id})."""
+    matching = [r for r in routes if isinstance(r, Route) and r.methods and r.path_regex.match(path)]
+    exact = [route for route in matching if route.path == path]
+    return ", ".join(sorted({method for route in exact or matching for method in route.methods or ()}))
 
 
 class StatusOut(BaseModel):
@@ -225,6 +245,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if 400 <= error.status_code < 500 and (refused := await charged(request)) is not None:
             return refused
+        if error.status_code == 405:
+            allow = allowed_methods(request.app.state.routes, request.scope["path"])
+            error = StarletteHTTPException(
+                405, error.detail, headers={**(error.headers or {}), "Allow": allow}
+            )
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RedisError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -89,7 +90,7 @@ class Settings(BaseSettings):
             for name in (key, key.upper()):
                 raw = values.get(name)
                 if isinstance(raw, str):
-                    values[name] = [item.strip() for item in raw.split(",") if item.strip()]
+                    values[name] = _list_of_text(raw)
         # an origin has no path: "https://site/" is "https://site"
         for name in ("frontend_origins", "FRONTEND_ORIGINS"):
             if isinstance(origins := values.get(name), list):
@@ -148,3 +149,16 @@ def _unique_statement_name() -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def _list_of_text(raw: str) -> list[str] | str:
+    """A list setting as written in the environment: comma-separated, or a JSON array (pydantic-settings' own
+    form for lists, which an operator may well use). A JSON array of anything but strings is left for pydantic
+    to refuse."""
+    if raw.lstrip().startswith("["):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            return raw
+        return items if isinstance(items, list) and all(isinstance(i, str) for i in items) else raw
+    return [item.strip() for item in raw.split(",") if item.strip()]

@@ -78,6 +78,12 @@ class PositionTaken(GameError):
     detail = "Generator already exists in this position"
 
 
+class NoChangesProvided(GameError):
+    """POST /progress/{id}/state with nothing to change."""
+
+    detail = "No changes provided"
+
+
 class InvalidTutorialStep(GameError):
     detail = "Tutorial step must be between 0 and 20"
 

@@ -40,6 +40,13 @@ BAD_BODIES: list[tuple[str, Any]] = [
     ("/signup", {"username": ["a"], "password": 5}),
     ("/login", {"username": None, "password": None}),
     ("/delete_account", {"password": 12345678}),
+    # JSON's booleans are no numbers, and numbers no flags (pydantic's lax mode would take them)
+    ("/tutorial/progress", {"step": True}),
+    ("/upgrade/production", {"amount": True}),
+    ("/rebirth", {"count": True}),
+    ("/change/energy2money", {"amount_data": True, "amount_high": 0}),
+    ("/progress", {"generator_type_id": "x", "x_position": False}),
+    ("/progress/autosave", {"generators": [{"generator_id": "x", "running": 0}]}),
 ]
 
 

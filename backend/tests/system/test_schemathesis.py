@@ -1,4 +1,10 @@
-"""Schemathesis against the OpenAPI schema of a real server process: no input may produce a 5xx."""
+"""Schemathesis against the OpenAPI schema of a real server process: no input may produce a 5xx, and every answer
+is one the document describes (status, content type, headers, body, `Allow` of a 405).
+
+Left out: positive_data_acceptance, because a schema-valid request the game refuses (not enough money, a position
+taken) is the original API's 400, which that check counts as a rejected valid request; negative_data_rejection,
+because schemathesis 4.32 reports an empty `key` of a bulk item as shorter than a minLength the schema does not
+have (tests/api/test_bad_input.py checks that booleans are no numbers and numbers no flags)."""
 
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ def test_no_generated_request_gets_a_server_error(test_environment: dict[str, st
         token = signup.json()["access_token"]
         command = [
             str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
-            "--checks", "not_a_server_error,response_schema_conformance",
+            "--checks", "all", "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
             "--header", f"Authorization: Bearer {token}",
             "--header", f"Origin: {ORIGIN}",
             "--exclude-path", "/delete_account", "--exclude-path", "/logout",  # would end the session

@@ -11,9 +11,19 @@ from tycoon.auth import cookies, service, sessions, throttle
 from tycoon.auth.deps import CurrentPlayer, GameDep, authorization_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
-from tycoon.errors import GameError, RefreshTokenInvalid, WrongTokenType
+from tycoon.errors import (
+    GameError,
+    InvalidCredentials,
+    InvalidPassword,
+    InvalidUsername,
+    RefreshTokenInvalid,
+    UsernameTaken,
+    WrongPassword,
+    WrongTokenType,
+)
 from tycoon.game.schemas import MessageOut, UserOut, user_view
 from tycoon.game.service import Game, Player
+from tycoon.openapi import refusals
 from tycoon.ratelimit.limits import client_ip
 from tycoon.redis import Redis, RedisDep
 
@@ -90,7 +100,12 @@ async def _start_session(
     )
 
 
-@router.post("/signup", response_model=AuthOut, operation_id="signup")
+@router.post(
+    "/signup",
+    response_model=AuthOut,
+    operation_id="signup",
+    responses=refusals(InvalidUsername, InvalidPassword, UsernameTaken),
+)
 async def signup(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
 ) -> AuthOut:  # fmt: skip
@@ -99,7 +114,7 @@ async def signup(
     return await _start_session(request, response, settings, redis, player, game)
 
 
-@router.post("/login", response_model=AuthOut, operation_id="login")
+@router.post("/login", response_model=AuthOut, operation_id="login", responses=refusals(InvalidCredentials))
 async def login(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
 ) -> AuthOut:  # fmt: skip
@@ -156,21 +171,33 @@ async def _rotate(
     )
 
 
-@router.post("/refresh/access", response_model=TokensOut, operation_id="refresh_access")
+@router.post(
+    "/refresh/access",
+    response_model=TokensOut,
+    operation_id="refresh_access",
+    responses=refusals(RefreshTokenInvalid, WrongTokenType),
+)
 async def refresh_access(
     request: Request, response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
 ) -> TokensOut:
     return await _rotate(request, response, settings, redis, session, "access token refreshed")
 
 
-@router.post("/refresh/refresh", response_model=TokensOut, operation_id="refresh_pair")
+@router.post(
+    "/refresh/refresh",
+    response_model=TokensOut,
+    operation_id="refresh_pair",
+    responses=refusals(RefreshTokenInvalid, WrongTokenType),
+)
 async def refresh_pair(
     request: Request, response: Response, settings: SettingsDep, redis: RedisDep, session: RefreshSession
 ) -> TokensOut:
     return await _rotate(request, response, settings, redis, session, "token pair refreshed")
 
 
-@router.post("/logout", response_model=MessageOut, operation_id="logout")
+@router.post(
+    "/logout", response_model=MessageOut, operation_id="logout", responses=refusals(RefreshTokenInvalid)
+)
 async def logout(request: Request, response: Response, settings: SettingsDep, redis: RedisDep) -> MessageOut:
     """Revokes one session, named by the Authorization header (its refresh or its access token) or else by the
     refresh cookie or the access cookie."""
@@ -182,7 +209,12 @@ async def logout(request: Request, response: Response, settings: SettingsDep, re
     return MessageOut(detail="Logout successful")
 
 
-@router.post("/delete_account", response_model=MessageOut, operation_id="delete_account")
+@router.post(
+    "/delete_account",
+    response_model=MessageOut,
+    operation_id="delete_account",
+    responses=refusals(WrongPassword),
+)
 async def delete_account(
     body: PasswordIn, request: Request, response: Response, player: CurrentPlayer, settings: SettingsDep,
     redis: RedisDep, game: GameDep,

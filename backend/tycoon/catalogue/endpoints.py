@@ -10,7 +10,8 @@ from tycoon.auth.deps import CurrentAdmin, GameDep
 from tycoon.catalogue import repository
 from tycoon.catalogue.cache import publish_version
 from tycoon.catalogue.schemas import GeneratorTypeOut, GeneratorTypePatch, GeneratorTypesOut, type_out
-from tycoon.errors import GeneratorTypeNotFound
+from tycoon.errors import AdminRequired, GeneratorTypeNotFound
+from tycoon.openapi import refusals
 from tycoon.redis import RedisDep
 
 router = APIRouter(tags=["catalogue"])
@@ -31,7 +32,10 @@ async def generator_types(request: Request, game: GameDep) -> Response:
 
 
 @router.patch(
-    "/admin/generator_types/{index}", response_model=GeneratorTypeOut, operation_id="edit_generator_type"
+    "/admin/generator_types/{index}",
+    response_model=GeneratorTypeOut,
+    operation_id="edit_generator_type",
+    responses=refusals(AdminRequired, GeneratorTypeNotFound),
 )
 async def edit_generator_type(
     index: Annotated[int, Path(ge=0, le=10_000)],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from tycoon.kit.bignum import BigValue
 from tycoon.kit.text import NO_NUL
+from tycoon.kit.wiretypes import NotBoolean
 from tycoon.rules.catalogue import Catalogue, GeneratorType
 
 
@@ -59,19 +60,25 @@ def generator_types_body(catalogue: Catalogue) -> dict[str, Any]:
     return {"types": types, "generator_types": types}
 
 
+Mantissa = Annotated[int, Field(ge=0, le=999_999), NotBoolean]
+Exponent = Annotated[int, Field(ge=0, le=10**9), NotBoolean]
+Seconds = Annotated[int, Field(ge=1, le=10**7), NotBoolean]
+PerSecond = Annotated[float, Field(ge=0, le=1e12), NotBoolean]
+
+
 class GeneratorTypePatch(BaseModel):
     """Admin edit of a type's numbers; omitted fields keep their value."""
 
     model_config = {"extra": "forbid"}
 
     description: str | None = Field(None, max_length=500, pattern=NO_NUL)
-    cost_data: int | None = Field(None, ge=0, le=999_999)
-    cost_high: int | None = Field(None, ge=0, le=10**9)
-    energy_data: int | None = Field(None, ge=0, le=999_999)
-    energy_high: int | None = Field(None, ge=0, le=10**9)
-    install_seconds: int | None = Field(None, ge=1, le=10**7)
-    heat: float | None = Field(None, ge=0, le=1e12)
-    tolerance: float | None = Field(None, ge=0, le=1e12)
+    cost_data: Mantissa | None = None
+    cost_high: Exponent | None = None
+    energy_data: Mantissa | None = None
+    energy_high: Exponent | None = None
+    install_seconds: Seconds | None = None
+    heat: PerSecond | None = None
+    tolerance: PerSecond | None = None
 
     def apply(self, gtype: GeneratorType) -> GeneratorType:
         from dataclasses import replace

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentCaller, CurrentPlayer, GameDep
+from tycoon.errors import InvalidAmount, NotEnoughEnergy, UserMismatch
 from tycoon.game.inputs import UserId, WireData, WireHigh, check_same_user
 from tycoon.game.schemas import UserOut, respond, user_view, wire
 from tycoon.kit.bignum import BigValue
+from tycoon.openapi import refusals
 from tycoon.rules import exchange
 
 router = APIRouter(tags=["exchange"])
@@ -40,7 +42,12 @@ def _rate_fields(rate: BigValue) -> dict[str, float | int]:
     return {"rate": exchange.rate_as_float(rate), **wire("rate", rate)}
 
 
-@router.post("/change/energy2money", response_model=SellOut, operation_id="sell_energy")
+@router.post(
+    "/change/energy2money",
+    response_model=SellOut,
+    operation_id="sell_energy",
+    responses=refusals(UserMismatch, InvalidAmount, NotEnoughEnergy),
+)
 async def sell_energy(body: SellIn, player: CurrentPlayer, game: GameDep) -> Response:
     check_same_user(player, body.user_id)
     amount = BigValue.from_wire(body.amount_data, body.amount_high)

@@ -10,11 +10,13 @@ from pydantic import BaseModel, Field
 from tycoon.errors import PathNotFound, UserMismatch
 from tycoon.game.service import Player
 from tycoon.kit.bignum import BigValue
+from tycoon.kit.wiretypes import NotBoolean
 
-WireData = Annotated[int, Field(ge=-(10**18), le=10**18)]
-WireHigh = Annotated[int, Field(ge=-(10**12), le=10**12)]
-# Any count the JSON encoder can echo back (a bulk failure names it); the rules answer 400 above their limits.
-Amount = Annotated[int, Field(ge=1, le=2**63 - 1)]
+WireData = Annotated[int, Field(ge=-(10**18), le=10**18), NotBoolean]
+WireHigh = Annotated[int, Field(ge=-(10**12), le=10**12), NotBoolean]
+# A count the JSON encoder can echo back (a bulk failure names it) and a double holds exactly, so that the
+# document's bound is the one applied; the rules answer 400 above their limits.
+Amount = Annotated[int, Field(ge=1, le=10**15), NotBoolean]
 # Ids and keys of any length the request-size limit lets through get the original's 403/404 or are ignored.
 # The bound only makes pydantic check the text, so a lone surrogate ("\ud800" in JSON), which no UTF-8 text
 # can hold, is a 422 rather than an answer that cannot be encoded.

@@ -3,20 +3,49 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.errors import GameError, GeneratorTypeNotFound
-from tycoon.game.inputs import Amount, AnyText, GeneratorId, UserId, WireData, WireHigh, check_same_user
+from tycoon.errors import (
+    AmountTooLarge,
+    GeneratorLimitReached,
+    GeneratorNotFound,
+    GeneratorTypeNotFound,
+    NoChangesProvided,
+    NotEnoughMoney,
+    NotEnoughMoneyToDemolish,
+    NotEnoughMoneyToSkip,
+    PositionTaken,
+    UnknownUpgrade,
+    UserMismatch,
+)
+from tycoon.game.inputs import (
+    Amount,
+    AnyText,
+    GeneratorId,
+    UserId,
+    WireData,
+    WireHigh,
+    check_same_user,
+)
 from tycoon.game.schemas import GeneratorOut, PlayerView, UserOut, respond, wire
 from tycoon.game.service import Game, Player
+from tycoon.kit.wiretypes import Bool, NotBoolean
+from tycoon.openapi import refusals
 from tycoon.rules import autosave, generators
 from tycoon.rules.state import PlayerState
 
 router = APIRouter(tags=["generators"])
+
+Position = Annotated[int, Field(ge=-(10**12), le=10**12), NotBoolean]
+Heat = Annotated[float, Field(ge=0), NotBoolean]
+# What an autosave reports (ignored but for the pause flags): never negative.
+SavedData = Annotated[int, Field(ge=0, le=10**18), NotBoolean]
+SavedHigh = Annotated[int, Field(ge=0, le=10**12), NotBoolean]
+SavedCount = Annotated[int, Field(ge=0, le=10**15), NotBoolean]
 
 
 class ProgressOut(BaseModel):
@@ -28,8 +57,8 @@ class ProgressOut(BaseModel):
 class PlaceIn(BaseModel):
     user_id: UserId
     generator_type_id: str  # any text: an id of no type is the original's 404
-    x_position: int = Field(ge=-(10**12), le=10**12)
-    world_position: int = Field(0, ge=-(10**12), le=10**12)
+    x_position: Position
+    world_position: Position = 0
     energy_data: WireData | None = None  # sent by the original client, ignored
     energy_high: WireHigh | None = None
 
@@ -53,9 +82,9 @@ class DemolishOut(BaseModel):
 
 class StateIn(BaseModel):
     generator_id: AnyText | None = None  # unused, as in the original
-    running: bool | None = None
-    heat: float | None = Field(None, ge=0)  # ignored: heat is the server's
-    explode: bool | None = None  # ignored: explosions are the server's
+    running: Bool | None = None
+    heat: Heat | None = None  # ignored: heat is the server's
+    explode: Bool | None = None  # ignored: explosions are the server's
 
 
 class GeneratorEnvelope(BaseModel):
@@ -81,21 +110,21 @@ class SkipOut(GeneratorEnvelope):
 
 class AutosaveGenerator(BaseModel):
     generator_id: AnyText  # an id of no generator of the player's is ignored
-    heat: float | None = Field(None, ge=0)
-    running: bool | None = None
+    heat: Heat | None = None
+    running: Bool | None = None
 
 
 class AutosaveIn(BaseModel):
     """Accepted for the original client; only pause/resume flags are taken (docs/api.md)."""
 
-    energy_data: WireData | None = Field(None, ge=0)
-    energy_high: WireHigh | None = Field(None, ge=0)
-    money_data: WireData | None = Field(None, ge=0)
-    money_high: WireHigh | None = Field(None, ge=0)
-    production_data: WireData | None = Field(None, ge=0)
-    production_high: WireHigh | None = Field(None, ge=0)
-    play_time_ms: int | None = Field(None, ge=0, le=10**15)
-    supercoin: int | None = Field(None, ge=0, le=10**15)
+    energy_data: SavedData | None = None
+    energy_high: SavedHigh | None = None
+    money_data: SavedData | None = None
+    money_high: SavedHigh | None = None
+    production_data: SavedData | None = None
+    production_high: SavedHigh | None = None
+    play_time_ms: SavedCount | None = None
+    supercoin: SavedCount | None = None
     generators: list[AutosaveGenerator] | None = Field(None, max_length=1000)
 
 
@@ -104,17 +133,17 @@ class AutosaveOut(BaseModel):
     message: str
 
 
-class BulkItem(BaseModel):
+class GeneratorBulkItem(BaseModel):
     generator_id: AnyText
     key: AnyText
     amount: Amount = 1
 
 
-class BulkIn(BaseModel):
-    upgrades: list[BulkItem] = Field(max_length=1000)
+class GeneratorBulkIn(BaseModel):
+    upgrades: list[GeneratorBulkItem] = Field(max_length=1000)
 
 
-class BulkOut(BaseModel):
+class GeneratorBulkOut(BaseModel):
     user: UserOut
     generators: list[GeneratorOut]
 
@@ -124,14 +153,23 @@ def _with_generator(game: Game, player: Player, generator_id: str, **extra: Any)
     return respond({"user": view.user(), "generator": view.generator_by_id(generator_id), **extra})
 
 
-@router.get("/progress", response_model=ProgressOut, operation_id="get_progress")
+@router.get(
+    "/progress", response_model=ProgressOut, operation_id="get_progress", responses=refusals(UserMismatch)
+)
 async def get_progress(player: CurrentPlayer, game: GameDep, user_id: UserId = None) -> Response:
     check_same_user(player, user_id)
     view = PlayerView(player, game.catalogue.current)
     return respond({"user_id": player.user_id, "generators": view.generators(), "user": view.user()})
 
 
-@router.post("/progress", response_model=PlaceOut, operation_id="place_generator")
+@router.post(
+    "/progress",
+    response_model=PlaceOut,
+    operation_id="place_generator",
+    responses=refusals(
+        UserMismatch, GeneratorTypeNotFound, GeneratorLimitReached, PositionTaken, NotEnoughMoney
+    ),
+)
 async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -> Response:
     check_same_user(player, body.user_id)
     catalogue = game.catalogue.current
@@ -150,7 +188,12 @@ async def place_generator(body: PlaceIn, player: CurrentPlayer, game: GameDep) -
     return respond({"ok": True, "generator": view.generator_by_id(generator_id), "user": view.user()})
 
 
-@router.delete("/progress/{generator_id}", response_model=DemolishOut, operation_id="demolish_generator")
+@router.delete(
+    "/progress/{generator_id}",
+    response_model=DemolishOut,
+    operation_id="demolish_generator",
+    responses=refusals(GeneratorNotFound, GeneratorTypeNotFound, NotEnoughMoneyToDemolish),
+)
 async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
     fee = await game.act(player, lambda state: generators.demolish(state, catalogue, generator_id))
@@ -159,21 +202,31 @@ async def demolish_generator(generator_id: GeneratorId, player: CurrentPlayer, g
 
 
 @router.post(
-    "/progress/{generator_id}/state", response_model=GeneratorEnvelope, operation_id="set_generator_state"
+    "/progress/{generator_id}/state",
+    response_model=GeneratorEnvelope,
+    operation_id="set_generator_state",
+    responses=refusals(GeneratorNotFound, NoChangesProvided),
 )
 async def set_generator_state(
     generator_id: GeneratorId, body: StateIn, player: CurrentPlayer, game: GameDep
 ) -> Response:
     generators.owned_generator(player.state, generator_id)  # 404 first, as the original
     if body.running is None and body.heat is None and not body.explode:  # explode: false is no change
-        raise GameError("No changes provided")
+        raise NoChangesProvided()
     if body.running is not None:
         running = body.running
         await game.act(player, lambda state: generators.set_running(state, generator_id, running))
     return _with_generator(game, player, generator_id)
 
 
-@router.post("/progress/{generator_id}/upgrade", response_model=UpgradeOut, operation_id="upgrade_generator")
+@router.post(
+    "/progress/{generator_id}/upgrade",
+    response_model=UpgradeOut,
+    operation_id="upgrade_generator",
+    responses=refusals(
+        GeneratorNotFound, GeneratorTypeNotFound, UnknownUpgrade, AmountTooLarge, NotEnoughMoney
+    ),
+)
 async def upgrade_generator(
     generator_id: GeneratorId, body: UpgradeIn, player: CurrentPlayer, game: GameDep
 ) -> Response:
@@ -185,7 +238,12 @@ async def upgrade_generator(
     return _with_generator(game, player, generator_id, **wire("cost", cost))
 
 
-@router.post("/progress/{generator_id}/build/skip", response_model=SkipOut, operation_id="skip_build")
+@router.post(
+    "/progress/{generator_id}/build/skip",
+    response_model=SkipOut,
+    operation_id="skip_build",
+    responses=refusals(GeneratorNotFound, GeneratorTypeNotFound, NotEnoughMoneyToSkip),
+)
 async def skip_build(generator_id: GeneratorId, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
     result = await game.act(
@@ -210,8 +268,13 @@ async def autosave_progress(body: AutosaveIn, player: CurrentPlayer, game: GameD
     return respond({"user": PlayerView(player, game.catalogue.current).user(), "message": message})
 
 
-@router.post("/generators/bulk-upgrade", response_model=BulkOut, operation_id="bulk_upgrade_generators")
-async def bulk_upgrade_generators(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
+@router.post(
+    "/generators/bulk-upgrade",
+    response_model=GeneratorBulkOut,
+    operation_id="bulk_upgrade_generators",
+    responses=refusals(AmountTooLarge),
+)
+async def bulk_upgrade_generators(body: GeneratorBulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     catalogue = game.catalogue.current
     items = [(item.generator_id, item.key, item.amount) for item in body.upgrades]
     touched = await game.act(player, lambda state: generators.bulk_upgrade(state, catalogue, items))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from tycoon.auth.deps import CurrentAdmin, CurrentPlayer, GameDep
 from tycoon.errors import (
     INQUIRY_TYPES,
+    AdminRequired,
     InquiryNotFound,
     InvalidInquiryType,
     InvalidToken,
@@ -20,6 +21,7 @@ from tycoon.errors import (
 from tycoon.inquiries import repository
 from tycoon.inquiries.repository import InquiryRecord
 from tycoon.kit.text import NO_NUL
+from tycoon.openapi import refusals
 from tycoon.rules import special
 
 router = APIRouter(tags=["inquiries"])
@@ -63,7 +65,12 @@ def _out(record: InquiryRecord) -> InquiryOut:
     )
 
 
-@router.post("/inquiries", response_model=InquiryOut, operation_id="create_inquiry")
+@router.post(
+    "/inquiries",
+    response_model=InquiryOut,
+    operation_id="create_inquiry",
+    responses=refusals(InvalidInquiryType, TooManyPendingInquiries),
+)
 async def create_inquiry(body: InquiryIn, request: Request, player: CurrentPlayer) -> InquiryOut:
     if body.type not in INQUIRY_TYPES:
         raise InvalidInquiryType()
@@ -80,7 +87,12 @@ async def create_inquiry(body: InquiryIn, request: Request, player: CurrentPlaye
     return _out(record)
 
 
-@router.get("/inquiries", response_model=list[InquiryOut], operation_id="list_inquiries")
+@router.get(
+    "/inquiries",
+    response_model=list[InquiryOut],
+    operation_id="list_inquiries",
+    responses=refusals(AdminRequired),
+)
 async def list_inquiries(request: Request, admin: CurrentAdmin) -> list[InquiryOut]:
     """The pending inquiries, newest first, as the original (the admin page shows them all; handled ones are
     deleted), up to LIST_BYTES of contents and LIST_ROWS inquiries."""
@@ -94,7 +106,12 @@ INQUIRY_ID_LENGTH = 36  # str(uuid4()), the column's width
 InquiryId = Annotated[str, Path()]  # any text: an id of no inquiry is the original's 404
 
 
-@router.post("/inquiries/{inquiry_id}/accept", response_model=DecisionOut, operation_id="accept_inquiry")
+@router.post(
+    "/inquiries/{inquiry_id}/accept",
+    response_model=DecisionOut,
+    operation_id="accept_inquiry",
+    responses=refusals(AdminRequired, InquiryNotFound),
+)
 async def accept_inquiry(
     inquiry_id: InquiryId, request: Request, admin: CurrentAdmin, game: GameDep
 ) -> DecisionOut:
@@ -106,7 +123,12 @@ async def accept_inquiry(
     return DecisionOut(status="accepted", user_id=author)
 
 
-@router.post("/inquiries/{inquiry_id}/reject", response_model=DecisionOut, operation_id="reject_inquiry")
+@router.post(
+    "/inquiries/{inquiry_id}/reject",
+    response_model=DecisionOut,
+    operation_id="reject_inquiry",
+    responses=refusals(AdminRequired, InquiryNotFound),
+)
 async def reject_inquiry(inquiry_id: InquiryId, request: Request, admin: CurrentAdmin) -> DecisionOut:
     author = await _take(request, inquiry_id)
     return DecisionOut(status="rejected", user_id=author)

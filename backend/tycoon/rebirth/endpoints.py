@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.errors import ChainLimitExceeded, NotEnoughMoneyForRebirth
 from tycoon.game.schemas import UserOut, respond, user_view, wire
+from tycoon.kit.wiretypes import NotBoolean
+from tycoon.openapi import refusals
 from tycoon.rules import rebirth
 
 router = APIRouter(tags=["rebirth"])
@@ -14,7 +19,7 @@ router = APIRouter(tags=["rebirth"])
 
 class RebirthIn(BaseModel):
     # No upper bound: a count above the chain limit is the original's 400, refused before any price is computed.
-    count: int = Field(1, ge=1)
+    count: Annotated[int, Field(ge=1), NotBoolean] = 1
 
 
 class RebirthOut(BaseModel):
@@ -61,7 +66,12 @@ async def rebirth_info(player: CurrentPlayer, game: GameDep) -> Response:
     )
 
 
-@router.post("/rebirth", response_model=RebirthOut, operation_id="rebirth")
+@router.post(
+    "/rebirth",
+    response_model=RebirthOut,
+    operation_id="rebirth",
+    responses=refusals(ChainLimitExceeded, NotEnoughMoneyForRebirth),
+)
 async def do_rebirth(player: CurrentPlayer, game: GameDep, body: RebirthIn | None = Body(None)) -> Response:
     count = body.count if body else 1
     await game.act(player, lambda state: rebirth.rebirth(state, count, player.now))

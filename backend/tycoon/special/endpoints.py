@@ -8,8 +8,10 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.errors import MaxLevelReached, NotEnoughSupercoin, PathNotFound
 from tycoon.game.inputs import check_one_of, one_of
 from tycoon.game.schemas import UserOut, respond, user_view
+from tycoon.openapi import refusals
 from tycoon.rules import special
 from tycoon.rules.catalogue import SPECIAL_UPGRADES
 
@@ -27,7 +29,12 @@ async def award_supercoin(player: CurrentPlayer) -> SupercoinOut:
     return SupercoinOut(supercoin=player.state.supercoin)
 
 
-@router.post("/special/{key}", response_model=UserOut, operation_id="buy_special")
+@router.post(
+    "/special/{key}",
+    response_model=UserOut,
+    operation_id="buy_special",
+    responses=refusals(PathNotFound, NotEnoughSupercoin, MaxLevelReached),
+)
 async def buy_special(
     key: Annotated[str, one_of(SPECIAL_KEYS)], player: CurrentPlayer, game: GameDep
 ) -> Response:

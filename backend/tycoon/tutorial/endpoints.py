@@ -6,14 +6,17 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
+from tycoon.errors import InvalidTutorialStep
 from tycoon.game.schemas import UserOut, respond, user_view
+from tycoon.kit.wiretypes import Int
+from tycoon.openapi import refusals
 from tycoon.rules import tutorial
 
 router = APIRouter(tags=["tutorial"])
 
 
 class StepIn(BaseModel):
-    step: int  # any integer: outside 0-20 the original's 400 (rules.tutorial)
+    step: Int  # any integer: outside 0-20 the original's 400 (rules.tutorial)
 
 
 class StepOut(BaseModel):
@@ -31,7 +34,12 @@ class StatusOut(BaseModel):
     tutorial: int
 
 
-@router.post("/tutorial/progress", response_model=StepOut, operation_id="tutorial_progress")
+@router.post(
+    "/tutorial/progress",
+    response_model=StepOut,
+    operation_id="tutorial_progress",
+    responses=refusals(InvalidTutorialStep),
+)
 async def tutorial_progress(body: StepIn, player: CurrentPlayer, game: GameDep) -> Response:
     await game.act(player, lambda state: tutorial.set_tutorial_step(state, body.step))
     user = user_view(player, game.catalogue.current)

@@ -8,9 +8,18 @@ from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from tycoon.auth.deps import CurrentPlayer, GameDep
-from tycoon.errors import GameError, InvalidUpgradeEndpoint
+from tycoon.errors import (
+    AmountTooLarge,
+    BatchLimitExceeded,
+    GameError,
+    InvalidUpgradeEndpoint,
+    NotEnoughMoney,
+    NotEnoughRebirths,
+    PathNotFound,
+)
 from tycoon.game.inputs import Amount, AmountIn, AnyText, check_one_of, one_of
 from tycoon.game.schemas import UserOut, respond, user_view
+from tycoon.openapi import refusals
 from tycoon.rules import upgrades
 from tycoon.rules.catalogue import GLOBAL_UPGRADES, REBIRTH_UPGRADES
 from tycoon.rules.state import PlayerState
@@ -25,13 +34,13 @@ UPGRADE_KEYS: tuple[str, ...] = get_args(UpgradeKey)
 assert set(UPGRADE_KEYS) == set(GLOBAL_UPGRADES) | set(REBIRTH_UPGRADES)
 
 
-class BulkItem(BaseModel):
+class UpgradeBulkItem(BaseModel):
     endpoint: AnyText  # an unknown one fails its item, as in the original
     amount: Amount = 1
 
 
-class BulkIn(BaseModel):
-    upgrades: list[BulkItem] = Field(max_length=1000)
+class UpgradeBulkIn(BaseModel):
+    upgrades: list[UpgradeBulkItem] = Field(max_length=1000)
 
 
 class BulkResult(BaseModel):
@@ -48,15 +57,15 @@ class BulkFailure(BaseModel):
     error: str
 
 
-class BulkOut(BaseModel):
+class UpgradeBulkOut(BaseModel):
     user: UserOut
     results: list[BulkResult]
     partial_failure: bool
     failed: BulkFailure | None = None
 
 
-@router.post("/upgrade/bulk", response_model=BulkOut, operation_id="bulk_upgrade")
-async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Response:
+@router.post("/upgrade/bulk", response_model=UpgradeBulkOut, operation_id="bulk_upgrade")
+async def bulk_upgrade(body: UpgradeBulkIn, player: CurrentPlayer, game: GameDep) -> Response:
     def apply_all(state: PlayerState) -> tuple[list[BulkResult], BulkFailure | None]:
         results: list[BulkResult] = []
         for index, item in enumerate(body.upgrades):
@@ -82,7 +91,12 @@ async def bulk_upgrade(body: BulkIn, player: CurrentPlayer, game: GameDep) -> Re
     return respond(answer)
 
 
-@router.post("/upgrade/{key}", response_model=UserOut, operation_id="buy_upgrade")
+@router.post(
+    "/upgrade/{key}",
+    response_model=UserOut,
+    operation_id="buy_upgrade",
+    responses=refusals(PathNotFound, BatchLimitExceeded, AmountTooLarge, NotEnoughMoney, NotEnoughRebirths),
+)
 async def buy_upgrade(
     key: Annotated[str, one_of(UPGRADE_KEYS)],
     player: CurrentPlayer,
