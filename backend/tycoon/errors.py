@@ -127,6 +127,12 @@ class InvalidToken(GameError):
     detail = "Invalid token"
 
 
+class UserGone(InvalidToken):
+    """A live session whose account is gone (deleted while the request ran)."""
+
+    detail = "User not found for token"
+
+
 class WrongTokenType(GameError):
     """A refresh token where an access token belongs."""
 

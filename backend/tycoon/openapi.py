@@ -5,7 +5,8 @@ What every route of a kind may answer is added here once, from what the route is
 
 - any route: 429 (rate limits) and 503 (the overload bound, storage unavailable);
 - a route that takes a body: 400 (a body that is not JSON), 408 and 413 (the body guard);
-- a route that opens a session: 401 (no token, an invalid or expired one) and 403 (a refresh token);
+- a route that opens a session: 401 (no token, an invalid or expired one, its account gone) and 403 (a refresh
+  token);
 - a state-changing route outside the CSRF exemptions: 403 (Origin, CSRF token);
 - a route that opens a session and changes state: 409 (optimistic retries ran out).
 
@@ -21,7 +22,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from tycoon.auth.csrf import EXEMPT_PATHS, SAFE_METHODS
+from tycoon.auth.csrf import EXEMPT_PATHS, STATE_CHANGING_METHODS
 from tycoon.auth.deps import opens_session
 from tycoon.errors import (
     BodyTimeout,
@@ -36,11 +37,11 @@ from tycoon.errors import (
     RateLimited,
     ServerBusy,
     TooManyRequests,
+    UserGone,
     WrongTokenType,
 )
 
 NOT_JSON = "There was an error parsing the body"  # FastAPI's own 400
-EXPIRED = "Token expired"
 STORAGE_DOWN = "Service temporarily unavailable"
 
 
@@ -81,9 +82,10 @@ def _common_errors(route: APIRoute, method: str, has_body: bool) -> dict[int, li
         messages.append((BodyTooLarge.status, BodyTooLarge.detail))
     session = opens_session(route.dependant)
     if session:
-        messages += [(kind.status, kind.detail) for kind in (NotAuthenticated, InvalidToken, WrongTokenType)]
-        messages.append((InvalidToken.status, EXPIRED))
-    changes_state = method not in SAFE_METHODS
+        messages += [
+            (kind.status, kind.detail) for kind in (NotAuthenticated, InvalidToken, UserGone, WrongTokenType)
+        ]
+    changes_state = method in STATE_CHANGING_METHODS
     if changes_state and route.path not in EXEMPT_PATHS:
         messages += [(kind.status, kind.detail) for kind in (OriginNotAllowed, CsrfMissing, CsrfMismatch)]
     if changes_state and session:

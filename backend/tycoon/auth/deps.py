@@ -13,7 +13,7 @@ from fastapi.dependencies.models import Dependant
 from tycoon.auth.cookies import ACCESS_COOKIE
 from tycoon.auth.csrf import bearer_in, cookies_may_authenticate
 from tycoon.auth.sessions import is_refresh_token, token_hash
-from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated, WrongTokenType
+from tycoon.errors import AdminRequired, InvalidToken, NotAuthenticated, UserGone, WrongTokenType
 from tycoon.game.service import Game, Player
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, SessionPrincipal
@@ -77,7 +77,7 @@ async def authenticate(request: Request, rank_in: str | None = None) -> Caller:
             raise WrongTokenType()
         raise InvalidToken()
     if found.loaded is None:
-        raise InvalidToken("User not found for token")
+        raise UserGone()
     request.state.player_id = found.principal.user_id
     return Caller(found.principal, found.loaded, now, found.rank)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tycoon.catalogue.cache import CatalogueCache
-from tycoon.errors import Contention, InvalidToken
+from tycoon.errors import Contention, UserGone
 from tycoon.observability.metrics import ACTIONS
 from tycoon.players.codec import loads
 from tycoon.players.store import LoadedPlayer, PlayerStore, Presence, SessionPrincipal
@@ -108,7 +108,7 @@ class Game:
         """Apply an action to another player's state (an admin granting a reward)."""
         loaded = await self.store.load(user_id)
         if loaded is None:
-            raise InvalidToken("User not found for token")
+            raise UserGone()
         now = time.time()
         player = Player(SessionPrincipal(user_id, False), loaded, self.settle(loaded, now), now)
         return await self.act(player, action)
@@ -116,7 +116,7 @@ class Game:
     async def _reload(self, player: Player) -> None:
         loaded = await self.store.load(player.user_id)
         if loaded is None:
-            raise InvalidToken("User not found for token")
+            raise UserGone()
         player.now = max(player.now, time.time())
         player.loaded = loaded
         player.state = self.settle(loaded, player.now)
