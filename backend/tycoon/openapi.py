@@ -36,7 +36,6 @@ from tycoon.errors import (
     OriginNotAllowed,
     RateLimited,
     ServerBusy,
-    TooManyRequests,
     UserGone,
     WrongTokenType,
 )
@@ -66,31 +65,29 @@ def _by_status(messages: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 
 def _responses(messages: Mapping[int, list[str]]) -> Responses:
     return {
-        status: {"model": ErrorOut, "description": " · ".join(f"`{message}`" for message in texts)}
-        for status, texts in messages.items()
+        status: {"model": ErrorOut, "description": _described(texts)} for status, texts in messages.items()
     }
 
 
+def _described(messages: Iterable[str]) -> str:
+    return " · ".join(f"`{message}`" for message in messages)
+
+
 def _common_errors(route: APIRoute, method: str, has_body: bool) -> dict[int, list[str]]:
-    messages: list[tuple[int, str]] = [
-        (TooManyRequests.status, RateLimited.detail),
-        (ServerBusy.status, ServerBusy.detail),
-        (ServerBusy.status, STORAGE_DOWN),
-    ]
+    kinds: list[type[GameError]] = [RateLimited, ServerBusy]
+    others = [(ServerBusy.status, STORAGE_DOWN)]
     if has_body:
-        messages += [(400, NOT_JSON), (BodyTimeout.status, BodyTimeout.detail)]
-        messages.append((BodyTooLarge.status, BodyTooLarge.detail))
+        kinds += [BodyTimeout, BodyTooLarge]
+        others.append((400, NOT_JSON))
     session = opens_session(route.dependant)
     if session:
-        messages += [
-            (kind.status, kind.detail) for kind in (NotAuthenticated, InvalidToken, UserGone, WrongTokenType)
-        ]
+        kinds += [NotAuthenticated, InvalidToken, UserGone, WrongTokenType]
     changes_state = method in STATE_CHANGING_METHODS
     if changes_state and route.path not in EXEMPT_PATHS:
-        messages += [(kind.status, kind.detail) for kind in (OriginNotAllowed, CsrfMissing, CsrfMismatch)]
+        kinds += [OriginNotAllowed, CsrfMissing, CsrfMismatch]
     if changes_state and session:
-        messages.append((Contention.status, Contention.detail))
-    return _by_status(messages)
+        kinds.append(Contention)
+    return _by_status([*((kind.status, kind.detail) for kind in kinds), *others])
 
 
 def document_errors(schema: dict[str, Any], routes: Iterable[APIRoute]) -> None:
@@ -105,24 +102,23 @@ def document_errors(schema: dict[str, Any], routes: Iterable[APIRoute]) -> None:
             operation = schema["paths"].get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue
-            common = _common_errors(route, method, "requestBody" in operation)
             responses = operation.setdefault("responses", {})
-            for status, entry in _responses(common).items():
-                _merge(responses, str(status), entry)
+            for status, messages in _common_errors(route, method, "requestBody" in operation).items():
+                _merge(responses, str(status), _described(messages))
     _integer_bounds(schema)
 
 
-def _merge(responses: dict[str, Any], status: str, entry: dict[str, Any]) -> None:
+def _merge(responses: dict[str, Any], status: str, description: str) -> None:
     """Add a status's common messages to what the route itself documents for it."""
-    error_schema = {"$ref": "#/components/schemas/ErrorOut"}
     existing = responses.get(status)
     if existing is None:
+        error_schema = {"$ref": "#/components/schemas/ErrorOut"}
         responses[status] = {
-            "description": entry["description"],
+            "description": description,
             "content": {"application/json": {"schema": error_schema}},
         }
-    elif status != "422":  # FastAPI's validation error keeps its own schema
-        existing["description"] = f"{existing['description']} · {entry['description']}"
+    elif status != "422":  # FastAPI's validation error keeps its own description and schema
+        existing["description"] = f"{existing['description']} · {description}"
 
 
 def _integer_bounds(node: Any) -> None:
