@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +97,16 @@ async def test_a_405_allows_every_method_of_its_path(
         response = await http.request(method, path, headers=headers)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
+
+
+CLIENT_COPY = Path(__file__).resolve().parents[3] / "frontend" / "src" / "api" / "openapi.json"
+
+
+def client_copy() -> Any:
+    return json.loads(CLIENT_COPY.read_text())
+
+
+async def test_the_clients_copy_is_the_servers_document(document: dict[str, Any]) -> None:
+    """frontend/src/api/openapi.json, which the client's contract test reads, is refreshed by
+    `API_URL=<server> npm run openapi` in frontend/ whenever the document changes."""
+    assert client_copy() == document
