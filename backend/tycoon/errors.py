@@ -275,3 +275,20 @@ class RateLimited(TooManyRequests):
     def scope(self) -> str:
         """Which limit: "ip" or "player" (the metric's label)."""
         return self.policy.name
+
+
+class TooManyAttempts(TooManyRequests):
+    """Login and sign-up attempts over the address's limit, or a username's logins queued too long
+    (auth/throttle.py)."""
+
+    detail = "Too many attempts. Please wait."
+
+
+class LoginCooldown(TooManyRequests):
+    """A username's failed logins: the next attempt waits, doubling with each failure (auth/throttle.py). The
+    message gives the wait truncated to whole seconds, as the original."""
+
+    detail = "Too many failed attempts. Please wait N seconds."
+
+    def __init__(self, wait: float, policy: QuotaPolicy) -> None:
+        super().__init__(f"Too many failed attempts. Please wait {int(wait)} seconds.", wait, policy)

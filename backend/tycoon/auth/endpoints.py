@@ -16,7 +16,9 @@ from tycoon.errors import (
     InvalidCredentials,
     InvalidPassword,
     InvalidUsername,
+    LoginCooldown,
     RefreshTokenInvalid,
+    TooManyAttempts,
     UsernameTaken,
     WrongPassword,
     WrongTokenType,
@@ -104,7 +106,7 @@ async def _start_session(
     "/signup",
     response_model=AuthOut,
     operation_id="signup",
-    responses=refusals(InvalidUsername, InvalidPassword, UsernameTaken),
+    responses=refusals(InvalidUsername, InvalidPassword, UsernameTaken, TooManyAttempts),
 )
 async def signup(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
@@ -114,7 +116,12 @@ async def signup(
     return await _start_session(request, response, settings, redis, player, game)
 
 
-@router.post("/login", response_model=AuthOut, operation_id="login", responses=refusals(InvalidCredentials))
+@router.post(
+    "/login",
+    response_model=AuthOut,
+    operation_id="login",
+    responses=refusals(InvalidCredentials, TooManyAttempts, LoginCooldown),
+)
 async def login(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep
 ) -> AuthOut:  # fmt: skip
@@ -213,7 +220,7 @@ async def logout(request: Request, response: Response, settings: SettingsDep, re
     "/delete_account",
     response_model=MessageOut,
     operation_id="delete_account",
-    responses=refusals(WrongPassword),
+    responses=refusals(WrongPassword, TooManyAttempts, LoginCooldown),
 )
 async def delete_account(
     body: PasswordIn, request: Request, response: Response, player: CurrentPlayer, settings: SettingsDep,

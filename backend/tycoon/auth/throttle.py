@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from redis.exceptions import LockNotOwnedError
 
-from tycoon.errors import QuotaPolicy, TooManyRequests
+from tycoon.errors import LoginCooldown, QuotaPolicy, TooManyAttempts
 from tycoon.ratelimit.limits import address_key
 from tycoon.redis import Redis
 
@@ -30,7 +30,6 @@ MAX_COOLDOWN_SECONDS = 300
 # at the per-address limit of 100 a minute, 6,000 keys of ~100 bytes per address.
 FAILURES_KEPT_SECONDS = 3600
 WINDOW_SECONDS = 60
-TOO_MANY_ATTEMPTS = "Too many attempts. Please wait."
 ATTEMPT_MARK_SECONDS = 10.0  # far longer than an attempt takes (an Argon2 check), short if its process dies
 ATTEMPT_WAIT_SECONDS = 2.0
 ATTEMPT_POLL_SECONDS = 0.05
@@ -58,7 +57,7 @@ async def check_ip(redis: Redis, ip: str, limit_per_minute: int) -> None:
     )
     if wait is not None:
         policy = QuotaPolicy("login-ip", limit_per_minute, WINDOW_SECONDS)
-        raise TooManyRequests(TOO_MANY_ATTEMPTS, retry_after=float(wait), policy=policy)
+        raise TooManyAttempts(retry_after=float(wait), policy=policy)
 
 
 async def check_username(redis: Redis, username: str) -> None:
@@ -67,12 +66,8 @@ async def check_username(redis: Redis, username: str) -> None:
         return
     cooldown = min(2 ** int(failures), MAX_COOLDOWN_SECONDS)
     wait = cooldown - (time.time() - float(last))
-    if wait > 0:  # the message truncates the wait as the original; Retry-After rounds it up
-        raise TooManyRequests(
-            f"Too many failed attempts. Please wait {int(wait)} seconds.",
-            retry_after=wait,
-            policy=QuotaPolicy("login-username", 1, cooldown),  # one attempt per cooldown
-        )
+    if wait > 0:  # Retry-After rounds the wait up
+        raise LoginCooldown(wait, QuotaPolicy("login-username", 1, cooldown))  # one attempt per cooldown
 
 
 @asynccontextmanager
@@ -90,7 +85,7 @@ async def one_attempt(redis: Redis, username: str) -> AsyncIterator[None]:
         thread_local=False,
     )
     if not await turn.acquire():
-        raise TooManyRequests(TOO_MANY_ATTEMPTS, policy=QuotaPolicy("login-username", 1, 1))
+        raise TooManyAttempts(policy=QuotaPolicy("login-username", 1, 1))
     try:
         yield
     finally:
