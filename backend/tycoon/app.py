@@ -161,6 +161,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def serves(routes: Iterable[BaseRoute], method: str, path: str) -> bool:
+    """Whether a route takes `method` at `path`."""
+    return any(
+        isinstance(route, Route) and method in (route.methods or ()) and route.path_regex.match(path)
+        for route in routes
+    )
+
+
 def allowed_methods(routes: Iterable[BaseRoute], path: str) -> str:
     """The `Allow` of a 405: the methods of every route at `path`, where the router names only the first route
     that matched (GET /progress for a PUT, where POST /progress is served too). A fixed path hides the templates
@@ -190,7 +198,10 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # CSRF/Origin → the route, so the log and the metrics also count the refusals of the layers inside them.
     limit: AddressLimit = app.state.address_limit
     app.add_middleware(
-        CsrfOriginMiddleware, allowed_origins=settings.frontend_origins, before_refusal=limit.refused
+        CsrfOriginMiddleware,
+        allowed_origins=settings.frontend_origins,
+        before_refusal=limit.refused,
+        served=lambda scope: serves(app.state.routes, scope["method"], scope["path"]),
     )
     app.add_middleware(RateLimitMiddleware, limit=limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)

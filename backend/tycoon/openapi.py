@@ -22,7 +22,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from tycoon.auth.csrf import EXEMPT_PATHS, STATE_CHANGING_METHODS
+from tycoon.auth.csrf import EXEMPT_PATHS, SAFE_METHODS
 from tycoon.auth.deps import opens_session
 from tycoon.errors import (
     BodyTimeout,
@@ -82,7 +82,7 @@ def _common_errors(route: APIRoute, method: str, has_body: bool) -> dict[int, li
     session = opens_session(route.dependant)
     if session:
         kinds += [NotAuthenticated, InvalidToken, UserGone, WrongTokenType]
-    changes_state = method in STATE_CHANGING_METHODS
+    changes_state = method not in SAFE_METHODS
     if changes_state and route.path not in EXEMPT_PATHS:
         kinds += [OriginNotAllowed, CsrfMissing, CsrfMismatch]
     if changes_state and session:

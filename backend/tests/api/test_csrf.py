@@ -223,3 +223,20 @@ async def test_a_preflight_from_a_foreign_origin_is_refused_as_json(http: httpx.
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {"detail": "Disallowed CORS origin"}
     assert "access-control-allow-origin" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("PUT", STATE_CHANGING), ("TRACE", STATE_CHANGING), ("PATCH", "/progress")]
+)
+async def test_a_method_no_route_takes_there_is_a_405_not_a_csrf_refusal(
+    http: httpx.AsyncClient, method: str, path: str
+) -> None:
+    """Such a request can change nothing: the router's answer says what is wrong with it."""
+    response = await http.request(method, path, headers={"Origin": ORIGIN})
+    assert response.status_code == 405
+    assert response.headers["allow"]
+
+
+async def test_a_path_no_route_serves_is_a_404_not_a_csrf_refusal(http: httpx.AsyncClient) -> None:
+    response = await http.post("/nowhere", headers={"Origin": ORIGIN})
+    assert response.status_code == 404

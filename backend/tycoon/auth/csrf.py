@@ -18,32 +18,34 @@ from tycoon.auth.cookies import CSRF_COOKIE
 from tycoon.errors import CsrfMismatch, CsrfMissing, GameError, OriginNotAllowed
 from tycoon.kit.refusal import refuse_error
 
-# The methods a request changes state with, which pass the Origin/CSRF check (the original checked every method but
-# GET, HEAD and OPTIONS). No route of ours takes any other method (TRACE, PROPFIND…): its 405 says so.
-STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EXEMPT_PATHS = frozenset({"/login", "/signup", "/register", "/refresh/access", "/csrf-token", "/csrf"})
 
 
 class CsrfOriginMiddleware:
     """`before_refusal`: the per-address limit's charge of a request refused here (it answers a 429 instead
-    when the address is over its limit, and says so)."""
+    when the address is over its limit, and says so). `served`: whether a route takes the request's method at its
+    path; one that none takes cannot change anything, and is left to the router's 404 or 405, which say what is
+    wrong (asked only of a request about to be refused)."""
 
     def __init__(
         self,
         app: ASGIApp,
         allowed_origins: list[str],
         before_refusal: Callable[[Scope, Send], Awaitable[bool]] | None = None,
+        served: Callable[[Scope], bool] | None = None,
     ) -> None:
         self.app = app
         self.allowed = origin_set(allowed_origins)
         self.before_refusal = before_refusal
+        self.served = served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_check(scope):
             headers = first_headers(scope)
             bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
             error = foreign_origin(headers, self.allowed) if bearer else violation(headers, self.allowed)
-            if error is not None:
+            if error is not None and (self.served is None or self.served(scope)):
                 if self.before_refusal is None or not await self.before_refusal(scope, send):
                     await refuse_error(send, error)
                 return
@@ -73,7 +75,7 @@ def origin_set(origins: list[str]) -> frozenset[str]:
 
 
 def needs_check(scope: Scope) -> bool:
-    return scope["method"] in STATE_CHANGING_METHODS and scope["path"] not in EXEMPT_PATHS
+    return scope["method"] not in SAFE_METHODS and scope["path"] not in EXEMPT_PATHS
 
 
 def cookies_may_authenticate(scope: Scope, allowed: frozenset[str]) -> bool:
