@@ -161,19 +161,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _routes_at(routes: Iterable[BaseRoute], path: str) -> list[Route]:
+    """The routes with methods whose path matches `path`."""
+    return [r for r in routes if isinstance(r, Route) and r.methods and r.path_regex.match(path)]
+
+
 def serves(routes: Iterable[BaseRoute], method: str, path: str) -> bool:
     """Whether a route takes `method` at `path`."""
-    return any(
-        isinstance(route, Route) and method in (route.methods or ()) and route.path_regex.match(path)
-        for route in routes
-    )
+    return any(method in (route.methods or ()) for route in _routes_at(routes, path))
 
 
 def allowed_methods(routes: Iterable[BaseRoute], path: str) -> str:
     """The `Allow` of a 405: the methods of every route at `path`, where the router names only the first route
     that matched (GET /progress for a PUT, where POST /progress is served too). A fixed path hides the templates
     that also match it, as in the OpenAPI document (/progress/autosave is not /progress/{generator_id})."""
-    matching = [r for r in routes if isinstance(r, Route) and r.methods and r.path_regex.match(path)]
+    matching = _routes_at(routes, path)
     exact = [route for route in matching if route.path == path]
     return ", ".join(sorted({method for route in exact or matching for method in route.methods or ()}))
 

@@ -22,15 +22,7 @@ from tycoon.errors import (
     UnknownUpgrade,
     UserMismatch,
 )
-from tycoon.game.inputs import (
-    Amount,
-    AnyText,
-    GeneratorId,
-    UserId,
-    WireData,
-    WireHigh,
-    check_same_user,
-)
+from tycoon.game.inputs import Amount, AnyText, GeneratorId, UserId, WireData, WireHigh, check_same_user
 from tycoon.game.schemas import GeneratorOut, PlayerView, UserOut, respond, wire
 from tycoon.game.service import Game, Player
 from tycoon.kit.wiretypes import Bool, NotBoolean
