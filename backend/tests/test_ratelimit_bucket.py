@@ -70,11 +70,29 @@ def test_the_key_lives_only_until_the_bucket_is_full_again(client: redis.Redis) 
     assert 0 < client.pttl(key) <= 300 + 1000
 
 
-def test_a_bucket_written_by_a_clock_ahead_of_ours_counts_as_full(client: redis.Redis) -> None:
-    """A machine whose clock is an hour ahead (or ours stepped back an hour) must not lock the client out."""
+def test_a_request_stamped_before_the_last_one_finds_the_bucket_as_empty_as_it_is(
+    client: redis.Redis,
+) -> None:
+    """Two processes stamp their requests before the round trip, so Redis sees the stamps out of order: one stamped a
+    millisecond behind the request that emptied the bucket must not find it full again."""
+    key = new_key()
+    assert [take(client, key, 10, 30, NOW) for _ in range(30)] == [0] * 30
+    assert take(client, key, 10, 30, NOW - 1) == 100
+    assert [take(client, key, 10, 30, NOW) for _ in range(5)] == [100] * 5
+    assert take(client, key, 10, 30, NOW + 100) == 0
+
+
+def test_a_bucket_written_by_a_clock_ahead_of_ours_waits_one_interval_until_its_key_expires(
+    client: redis.Redis,
+) -> None:
+    """A machine whose clock is an hour ahead (or ours stepped back an hour): no lock-out for that hour, and no
+    Retry-After of an hour. The key's expiry is relative, so it ends within `burst` intervals and a second."""
     key = new_key()
     for _ in range(3):
         take(client, key, 10, 3, NOW + 3_600_000)
+    assert take(client, key, 10, 3, NOW) == 100
+    assert 0 < client.pttl(key) <= 300 + 1000
+    client.delete(key)  # what the expiry does
     assert take(client, key, 10, 3, NOW) == 0
 
 
@@ -98,3 +116,23 @@ def test_the_lua_bucket_answers_as_the_exact_bucket(
     for gap in gaps:
         now += gap
         assert take(client, key, rate, burst, now) == exact.take(now)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.sampled_from([2, 5, 10, 20]),
+    burst=st.integers(1, 30),
+    arrivals=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 200)), min_size=10, max_size=120),
+)
+def test_stamps_out_of_order_never_let_more_through_than_the_limit(
+    client: redis.Redis, rate: int, burst: int, arrivals: list[tuple[int, int]]
+) -> None:
+    """Requests reach Redis in real time order, each stamped up to 200 ms earlier (the processes' round trips): over
+    any run no more pass than the bucket allows between the earliest stamp and the latest."""
+    key, now, passed = new_key(), NOW, 0
+    stamps = []
+    for gap, lag in arrivals:
+        now += gap
+        stamps.append(now - lag)
+        passed += take(client, key, rate, burst, now - lag) == 0
+    assert passed <= burst + (max(stamps) - min(stamps)) * rate / 1000

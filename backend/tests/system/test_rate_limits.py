@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -47,6 +50,38 @@ def test_the_player_limit_is_shared_by_two_servers(limited_servers: tuple[str, s
     # burst 6 at 2/s: the 10 requests, alternating between servers, cannot all pass
     assert statuses[:6] == [200] * 6
     assert 429 in statuses[6:]
+
+
+def test_the_player_limit_holds_under_concurrent_requests_to_both_servers(
+    limited_servers: tuple[str, str],
+) -> None:
+    """Requests in flight on two servers at once reach Redis in another order than their stamps; none may find the
+    bucket full again. Each request has its own address and cookie, so no process answers from its refusal memory."""
+    token = _signup(limited_servers[0], 8)
+    counter = itertools.count()
+
+    def send(client: httpx.Client) -> list[int]:
+        statuses = []
+        while time.monotonic() < deadline:
+            n = next(counter)
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Cookie": f"junk={uuid.uuid4().hex}",
+                **_client(n % 250),
+            }
+            statuses.append(client.get(f"{limited_servers[n % 2]}/change/rate", headers=headers).status_code)
+        return statuses
+
+    started = time.monotonic()
+    deadline = started + 2.0
+    with ThreadPoolExecutor(8) as pool:
+        clients = [httpx.Client() for _ in range(8)]
+        statuses = [status for batch in pool.map(send, clients) for status in batch]
+        for client in clients:
+            client.close()
+    elapsed = time.monotonic() - started
+    assert set(statuses) == {200, 429}
+    assert statuses.count(200) <= 6 + 2 * elapsed + 1  # burst 6, 2 more each second (and one in rounding)
 
 
 def test_a_refusal_says_when_to_retry(limited_servers: tuple[str, str]) -> None:

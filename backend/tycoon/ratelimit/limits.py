@@ -30,15 +30,17 @@ PLAYER_BUCKET_PREFIX = "rate:p:"
 # Kept as its theoretical arrival time (GCRA): the bucket holds `burst - (tat - now) / interval` tokens, so a
 # request may pass while `tat - now <= (burst - 1) * interval`, and taking a token moves `tat` one interval on.
 # Two commands for a pass, one for a refusal; the key expires when the bucket would be full again. A time beyond
-# `now + burst * interval` was written by a clock ahead of ours (another machine, a clock stepped back): such a
-# bucket counts as full, as the hash's refill did not count time running backwards.
+# `now + burst * interval` comes from a request stamped later than ours: another process's request that reached Redis
+# first (each process stamps its requests before the round trip), or a clock ahead of ours. The bucket is empty then,
+# as far as we can tell; the wait we answer is capped at one interval, and the key's expiry (relative, whoever's clock
+# wrote it) refills the bucket at the latest `burst` intervals and a second later.
 BUCKET_LUA = """
 local function bucket(key, rate, burst, now)
   if rate <= 0 then return 0 end
   local interval = 1000 / rate
   local tat = tonumber(redis.call('GET', key)) or now
-  if tat < now or tat > now + burst * interval then tat = now end
-  local early = tat - now - (burst - 1) * interval
+  if tat < now then tat = now end
+  local early = math.min(tat - now, burst * interval) - (burst - 1) * interval
   if early > 0 then return math.ceil(early) end
   tat = tat + interval
   redis.call('SET', key, string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
