@@ -1,5 +1,5 @@
-"""The token bucket's Lua (`BUCKET_LUA`, through `CHECK_LUA`) in the real Redis, against a token bucket counted
-exactly in Python: the same requests pass, the refused ones get the same wait."""
+"""The token bucket's Lua (`BUCKET_LUA`) in the real Redis, at times the tests choose, against a token bucket counted
+exactly in Python: the same requests pass, the refused ones get the same wait. The scripts run it at Redis's time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REDIS_URL
-from tycoon.ratelimit.limits import CHECK_LUA
+from tycoon.ratelimit.limits import BUCKET_LUA, CHECK_LUA
 
 NOW = 1_800_000_000_000  # ms
 
@@ -26,10 +26,12 @@ def client() -> Iterator[redis.Redis]:
     connection.close()
 
 
+AT_TIME = BUCKET_LUA + "return bucket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))"
+
+
 def take(client: redis.Redis, key: str, rate: float, burst: int, now: int) -> int:
-    """One request against the bucket `key` alone: 0 when it passes, else the wait in ms."""
-    wait, _ = client.eval(CHECK_LUA, 0, now, key, rate, burst, "", 0, 0)
-    return int(wait)
+    """One request against the bucket `key` alone at `now` (ms): 0 when it passes, else the wait in ms."""
+    return int(client.eval(AT_TIME, 0, key, rate, burst, now))
 
 
 class ExactBucket:
@@ -70,11 +72,19 @@ def test_the_key_lives_only_until_the_bucket_is_full_again(client: redis.Redis) 
     assert 0 < client.pttl(key) <= 300 + 1000
 
 
-def test_a_request_stamped_before_the_last_one_finds_the_bucket_as_empty_as_it_is(
-    client: redis.Redis,
-) -> None:
-    """Two processes stamp their requests before the round trip, so Redis sees the stamps out of order: one stamped a
-    millisecond behind the request that emptied the bucket must not find it full again."""
+def test_the_scripts_time_the_buckets_by_redis_s_clock(client: redis.Redis) -> None:
+    """Not by the server process's: processes stamping their requests before the round trip reach Redis out of the
+    order of their stamps, and each machine's clock is its own."""
+    key = new_key()
+    seconds, micros = client.time()
+    assert client.eval(CHECK_LUA, 0, key, 10, 3, "", 0, 0) == [0, b""]
+    tat = float(client.get(key) or 0)
+    assert 0 <= tat - (seconds * 1000 + micros / 1000) - 100 < 1000  # one interval on from Redis's now
+
+
+def test_a_request_timed_before_the_last_one_finds_the_bucket_as_empty_as_it_is(client: redis.Redis) -> None:
+    """Redis's clock stepped back, or a time taken before the last request's: one a millisecond behind the request
+    that emptied the bucket must not find it full again."""
     key = new_key()
     assert [take(client, key, 10, 30, NOW) for _ in range(30)] == [0] * 30
     assert take(client, key, 10, 30, NOW - 1) == 100
@@ -82,11 +92,9 @@ def test_a_request_stamped_before_the_last_one_finds_the_bucket_as_empty_as_it_i
     assert take(client, key, 10, 30, NOW + 100) == 0
 
 
-def test_a_bucket_written_by_a_clock_ahead_of_ours_waits_one_interval_until_its_key_expires(
-    client: redis.Redis,
-) -> None:
-    """A machine whose clock is an hour ahead (or ours stepped back an hour): no lock-out for that hour, and no
-    Retry-After of an hour. The key's expiry is relative, so it ends within `burst` intervals and a second."""
+def test_a_bucket_written_an_hour_ahead_waits_one_interval_until_its_key_expires(client: redis.Redis) -> None:
+    """Redis's clock stepped back an hour: no lock-out for that hour, and no Retry-After of an hour. The key's expiry
+    is relative, so it ends within `burst` intervals and a second."""
     key = new_key()
     for _ in range(3):
         take(client, key, 10, 3, NOW + 3_600_000)
@@ -124,11 +132,11 @@ def test_the_lua_bucket_answers_as_the_exact_bucket(
     burst=st.integers(1, 30),
     arrivals=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 200)), min_size=10, max_size=120),
 )
-def test_stamps_out_of_order_never_let_more_through_than_the_limit(
+def test_times_out_of_order_never_let_more_through_than_the_limit(
     client: redis.Redis, rate: int, burst: int, arrivals: list[tuple[int, int]]
 ) -> None:
-    """Requests reach Redis in real time order, each stamped up to 200 ms earlier (the processes' round trips): over
-    any run no more pass than the bucket allows between the earliest stamp and the latest."""
+    """Requests timed up to 200 ms before they reach the bucket, in any order: over any run no more pass than the
+    bucket allows between the earliest time and the latest."""
     key, now, passed = new_key(), NOW, 0
     stamps = []
     for gap, lag in arrivals:

@@ -33,7 +33,7 @@ class PostgresPlayerStore:
         principal = None if value is None else SessionPrincipal.parse(str(value))
         user_id = None if principal is None else principal.user_id
         # the address's bucket is charged for a token of no session too, as the Redis store's script does
-        wait_ms, scope = await self._check(args=self._limits.script_args(now_ms, client_ip, user_id))
+        wait_ms, scope = await self._check(args=self._limits.script_args(client_ip, user_id))
         if int(wait_ms) > 0:
             raise self._limits.refusal(int(wait_ms), str(scope), user_id if scope == "player" else None)
         if principal is None:

@@ -32,15 +32,16 @@ _LOAD = Template(
     + """
 local now = tonumber(ARGV[1])
 local limited = ARGV[3] ~= '1'
+local clock = limited and clock_ms()  -- the buckets' time is Redis's (ratelimit/limits.py)
 if limited then
-  local wait = bucket('$ip_prefix' .. ARGV[2], $ip_rate, $ip_burst, now)
+  local wait = bucket('$ip_prefix' .. ARGV[2], $ip_rate, $ip_burst, clock)
   if wait > 0 then return {'!', wait, 'ip'} end
 end
 local sess = redis.call('GET', KEYS[1])
 if not sess then return false end
 local uid = string.match(sess, '^([^|]+)')
 if limited then
-  local wait = bucket('$player_prefix' .. uid, $player_rate, $player_burst, now)
+  local wait = bucket('$player_prefix' .. uid, $player_rate, $player_burst, clock)
   if wait > 0 then return {'!', wait, 'player', uid} end
 end
 local key = 'player:' .. uid

@@ -29,12 +29,17 @@ PLAYER_BUCKET_PREFIX = "rate:p:"
 # taken, else the milliseconds until one is available. A rate of 0 means unlimited.
 # Kept as its theoretical arrival time (GCRA): the bucket holds `burst - (tat - now) / interval` tokens, so a
 # request may pass while `tat - now <= (burst - 1) * interval`, and taking a token moves `tat` one interval on.
-# Two commands for a pass, one for a refusal; the key expires when the bucket would be full again. A time beyond
-# `now + burst * interval` comes from a request stamped later than ours: another process's request that reached Redis
-# first (each process stamps its requests before the round trip), or a clock ahead of ours. The bucket is empty then,
-# as far as we can tell; the wait we answer is capped at one interval, and the key's expiry (relative, whoever's clock
-# wrote it) refills the bucket at the latest `burst` intervals and a second later.
+# Two commands for a pass, one for a refusal; the key expires when the bucket would be full again.
+# `now` is Redis's clock (`clock_ms`), not the server process's: every process's requests are timed by one clock
+# in the order Redis runs them. A stamp taken by each process before its round trip reached Redis out of order
+# between processes, and a request stamped a millisecond behind the one that emptied the bucket found it full.
+# A time beyond `now + burst * interval` (Redis's clock stepped back) still counts as an empty bucket, its wait
+# capped at one interval; the key's relative expiry ends it within `burst` intervals and a second.
 BUCKET_LUA = """
+local function clock_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
 local function bucket(key, rate, burst, now)
   if rate <= 0 then return 0 end
   local interval = 1000 / rate
@@ -48,16 +53,16 @@ local function bucket(key, rate, burst, now)
 end
 """
 
-# ARGV: now_ms, ip key, ip rate, ip burst, player key ('' for none), player rate, player burst.
+# ARGV: ip key, ip rate, ip burst, player key ('' for none), player rate, player burst.
 # Returns {wait_ms, scope}: wait 0 means allowed.
 CHECK_LUA = (
     BUCKET_LUA
     + """
-local now = tonumber(ARGV[1])
-local wait = bucket(ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), now)
+local now = clock_ms()
+local wait = bucket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), now)
 if wait > 0 then return {wait, 'ip'} end
-if ARGV[5] ~= '' then
-  wait = bucket(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), now)
+if ARGV[4] ~= '' then
+  wait = bucket(ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), now)
   if wait > 0 then return {wait, 'player'} end
 end
 return {0, ''}
@@ -83,10 +88,10 @@ class Limits:
     def ip_burst(self) -> int:
         return max(1, round(self.ip_per_second))
 
-    def script_args(self, now_ms: int, ip: str, user_id: str | None) -> list[str | int | float]:
+    def script_args(self, ip: str, user_id: str | None) -> list[str | int | float]:
         player_key = f"{PLAYER_BUCKET_PREFIX}{user_id}" if user_id else ""
         return [
-            now_ms, f"{IP_BUCKET_PREFIX}{address_key(ip)}", self.ip_per_second, self.ip_burst,
+            f"{IP_BUCKET_PREFIX}{address_key(ip)}", self.ip_per_second, self.ip_burst,
             player_key, self.player_per_second, self.player_burst,
         ]  # fmt: skip
 

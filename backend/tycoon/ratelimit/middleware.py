@@ -7,7 +7,6 @@ Requests with credentials to a route that opens a session are limited inside the
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable
 
 from fastapi.routing import APIRoute
@@ -58,9 +57,7 @@ class AddressLimit:
         if self._script is None:  # the Redis client exists once the lifespan has started
             self._script = scope["app"].state.redis.register_script(CHECK_LUA)
         ip = client_ip(scope)
-        wait_ms, limited_scope = await self._script(
-            args=self.limits.script_args(int(time.time() * 1000), ip, None)
-        )
+        wait_ms, limited_scope = await self._script(args=self.limits.script_args(ip, None))
         if int(wait_ms) <= 0:
             return None
         refusal = self.limits.refusal(int(wait_ms), str(limited_scope))
