@@ -37,6 +37,7 @@ describe('Energy Tycoon in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   const progressRequests: number[] = [];
+  const actions: string[] = []; // every request that is not a GET: what the player asked the server to do
 
   beforeAll(async () => {
     if (!(await serverAnswers())) throw new Error(`no game server answers at ${API_URL} (start it with make run, or set API_URL)`);
@@ -47,6 +48,7 @@ describe('Energy Tycoon in a browser', () => {
     page = await context.newPage();
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/progress' && request.method() === 'GET') progressRequests.push(Date.now());
+      if (request.method() !== 'GET') actions.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
   });
 
@@ -81,6 +83,30 @@ describe('Energy Tycoon in a browser', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'map-generator', null, { timeout: 5000 });
     expect(await placed.first().getAttribute('data-status')).toBe('building');
     await page.screenshot({ path: screenshotPath('02-generator-placed') });
+  });
+
+  it('does not ask the server for what the player cannot afford', async () => {
+    // all 10 won went on the plant: its upgrades (12.5), its demolition (5), the global upgrade (18) and a second
+    // generator type are out of reach, and the client knows it without a 400
+    const asked = actions.length;
+    const panel = page.getByTestId('generator-panel');
+    const upgrade = panel.getByRole('button', { name: '생산량 업그레이드 구매' });
+    expect(await upgrade.isDisabled()).toBe(true);
+    expect(await upgrade.getAttribute('title')).toBe('돈이 부족합니다.');
+    const demolish = panel.getByRole('button', { name: /^철거/ });
+    expect(await demolish.isDisabled()).toBe(true);
+    expect(await demolish.getAttribute('title')).toBe('철거 비용이 부족합니다.');
+    await page.getByRole('tab', { name: '업그레이드' }).click();
+    const buy = page.getByTestId('upgrade-production').getByRole('button', { name: /^구매/ });
+    expect(await buy.isDisabled()).toBe(true);
+    expect(await buy.getAttribute('title')).toBe('돈이 부족합니다.');
+    await page.getByRole('tab', { name: '발전기' }).click();
+    await page.getByTestId('generator-type').nth(1).click();
+    await page.locator('.map-slot').first().click();
+    await page.locator('.toast-error', { hasText: '돈이 부족합니다.' }).waitFor({ timeout: 5000 });
+    await page.keyboard.press('Escape'); // cancels the placing
+    await page.locator('.map-slot').first().waitFor({ state: 'detached' });
+    expect(actions.slice(asked).filter((action) => !action.includes('/tutorial/'))).toEqual([]); // the tutorial moves on by itself
   });
 
   it('completes the build', async () => {

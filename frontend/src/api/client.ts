@@ -352,6 +352,11 @@ const KOREAN: Record<string, string> = {
   'Request body too large': '요청이 너무 큽니다.',
 };
 
+/** The player's sentence for one of the server's messages (the client says it too when it refuses for the server). */
+export function serverMessage(detail: string): string {
+  return KOREAN[detail] ?? detail;
+}
+
 /** A Korean sentence for an error, keeping the server's own message when there is no translation. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
@@ -360,9 +365,8 @@ export function describeError(error: unknown): string {
       return wait ? `요청이 너무 많습니다. ${wait}초 후에 다시 시도하세요.` : '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
     }
     if (error.status >= 500) return KOREAN[error.detail] ?? '서버 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
-    if (KOREAN[error.detail]) return KOREAN[error.detail];
-    if (error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
-    return error.detail;
+    if (!KOREAN[error.detail] && error.detail.startsWith('Too many')) return '요청이 너무 많습니다. 잠시 후 다시 시도하세요.';
+    return serverMessage(error.detail);
   }
   if (error instanceof DOMException && error.name === 'AbortError') return '요청이 취소되었습니다.';
   if (error instanceof TypeError) return '서버에 연결할 수 없습니다. 네트워크를 확인하세요.';

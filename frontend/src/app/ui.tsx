@@ -1,6 +1,6 @@
-// Small shared pieces: loading, empty and error states, a resource hook, prices.
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../api/client';
+// Small shared pieces: loading, empty and error states, a resource hook, prices and the buttons that pay them.
+import { type ButtonHTMLAttributes, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { describeError, serverMessage } from '../api/client';
 import type { Big } from '../game/bignum';
 import { formatBig } from '../game/format';
 
@@ -69,6 +69,20 @@ export function Price({ value, unit = '원' }: { value: Big; unit?: string }) {
       {unit && <span className="price-unit">{unit}</span>}
     </span>
   );
+}
+
+interface PricedButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  /** the server would refuse for want of money (or rebirths): nothing is sent */
+  short: boolean;
+  /** why, as the server would say it */
+  reason?: string;
+}
+
+/** A button that pays a price: off when the player is short, drawn dashed, its title (tooltip and accessible
+ * description) saying why. */
+export function PricedButton({ short, reason = serverMessage('Not enough money'), className, disabled, ...props }: PricedButtonProps) {
+  const classes = [className, short && 'unaffordable'].filter(Boolean).join(' ');
+  return <button type="button" {...props} className={classes || undefined} disabled={disabled || short} title={short ? reason : props.title} />;
 }
 
 export function Meter({ value, max, label, tone }: { value: number; max: number; label: string; tone: 'build' | 'heat' }) {

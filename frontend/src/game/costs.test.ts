@@ -16,6 +16,7 @@ import {
   rebirthUpgradeCost,
   sellAllAmount,
   sellAllNowAmount,
+  shortOfMoney,
   skipCost,
   wholeSecondsLeft,
 } from './costs';
@@ -34,9 +35,13 @@ describe('prices (ORIGINAL-RULES.md §4, §7, §8)', () => {
     const rich = { ...user, money_data: 120000, money_high: 6 }; // 1.2e8, the second rebirth's price
     expect(canAfford(rich, rebirthCost(1))).toBe(true); // was 1.2000000000000007e8
   });
-  it('sums several levels', () => {
+  it('sums several levels, to whole money as the server', () => {
     const production = GLOBAL_UPGRADES[0];
-    expect(toNumber(globalUpgradeCost(production, 2, 3))).toBeCloseTo(10 * (1.8 ** 3 + 1.8 ** 4 + 1.8 ** 5), 6);
+    expect(toNumber(globalUpgradeCost(production, 2, 3))).toBe(Math.floor(10 * (1.8 ** 3 + 1.8 ** 4 + 1.8 ** 5)));
+  });
+  it('charges the second 전체 생산량 level 32, not 32.4, so that 32 pays it', () => {
+    expect(toNumber(globalUpgradeCost(GLOBAL_UPGRADES[0], 1, 1))).toBe(32);
+    expect(toNumber(globalUpgradeCost(GLOBAL_UPGRADES[1], 2, 1))).toBe(168); // 50 × 1.5³ = 168.75
   });
   it('stays finite far beyond float64', () => {
     expect(globalUpgradeCost(GLOBAL_UPGRADES[0], 5000, 10).e).toBeGreaterThan(1000);
@@ -67,6 +72,29 @@ describe('prices (ORIGINAL-RULES.md §4, §7, §8)', () => {
     expect(toNumber(skipCost(fromNumber(10), 1, 3))).toBeCloseTo(0.3333);
     expect(toNumber(skipCost(fromNumber(0.001), 1, 3))).toBe(1);
     expect(wholeSecondsLeft(1013.2, 1001.9)).toBe(12);
+  });
+});
+
+describe('shortOfMoney: the client refuses only what the server surely refuses (money ≥ price passes)', () => {
+  const holding = (data: number, high = 0) => ({ ...user, money_data: data, money_high: high });
+  const production = globalUpgradeCost(GLOBAL_UPGRADES[0], 0, 1);
+
+  it('refuses 18 to a player with 10 or 17.999', () => {
+    expect(shortOfMoney(holding(10_000), production)).toBe(true);
+    expect(shortOfMoney(holding(17_999), production)).toBe(true);
+  });
+  it('lets exactly enough money pay', () => {
+    expect(shortOfMoney(holding(18_000), production)).toBe(false);
+    expect(shortOfMoney(holding(150_000, 7), rebirthCost(0))).toBe(false); // 1.5e7
+  });
+  it('gives the benefit of the digits the wire cuts off', () => {
+    // the plant's third production level costs 19.53125; money 19.5314 arrives as 19.531
+    const third = generatorUpgradeCost(GENERATOR_UPGRADES[0], fromNumber(10), 2);
+    expect(shortOfMoney(holding(19_531), third)).toBe(false);
+    expect(shortOfMoney(holding(19_530), third)).toBe(true);
+  });
+  it('refuses the smallest demolition fee to a player with nothing', () => {
+    expect(shortOfMoney(holding(0), fromNumber(0.001))).toBe(true);
   });
 });
 

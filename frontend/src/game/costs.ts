@@ -1,6 +1,6 @@
 // Prices and estimates for display (ORIGINAL-RULES.md §4, §6–§9). The server charges; these only label buttons.
 import type { GlobalUpgradeKey, RebirthUpgradeKey, SpecialKey, UpgradeKey, User } from '../api/types';
-import { type Big, type Wire, ZERO, add, compare, fromLog10, fromNumber, fromWire, isZero, log10, max, multiply, pow2, scale, toWire } from './bignum';
+import { type Big, type Wire, ZERO, add, compare, fromLog10, fromNumber, fromWire, isZero, log10, max, multiply, pow2, scale, toNumber, toWire } from './bignum';
 
 export interface GlobalUpgrade {
   key: GlobalUpgradeKey;
@@ -71,9 +71,15 @@ function log10GeometricSum(growth: number, offset: number, amount: number): numb
   return (offset + 1) * lg + numerator - Math.log10(growth - 1);
 }
 
-/** Price of N levels of a global upgrade from level L: b × g^(L+1) × (g^N − 1)/(g − 1). */
+/** Price of N levels of a global upgrade from level L: ⌊b × g^(L+1) × (g^N − 1)/(g − 1)⌋, whole money as the
+ * server charges (32 for the second 전체 생산량 level, not 32.4). */
 export function globalUpgradeCost(upgrade: GlobalUpgrade, level: number, amount: number): Big {
-  return fromLog10(Math.log10(upgrade.base) + log10GeometricSum(upgrade.growth, level, amount));
+  return floorWhole(fromLog10(Math.log10(upgrade.base) + log10GeometricSum(upgrade.growth, level, amount)));
+}
+
+function floorWhole(value: Big): Big {
+  // past twelve digits the client's value has no fraction left to drop; toPrecision keeps 4.35 × 100 at 435
+  return value.e >= 12 ? value : fromNumber(Math.floor(Number(toNumber(value).toPrecision(12))));
 }
 
 /** Rebirths spent on N levels of a rebirth upgrade from level L: b × g^L × (g^N − 1)/(g − 1). */
@@ -108,8 +114,19 @@ export function userProduction(user: User): Big {
   return fromWire(user.production_data ?? 0, user.production_high ?? 0);
 }
 
+/** Whether the money the answer shows pays `price`: the server holds at least that much, so counting levels with
+ * it never asks for one too many. */
 export function canAfford(user: User, price: Big): boolean {
   return compare(userMoney(user), price) >= 0;
+}
+
+/**
+ * Whether the server surely refuses `price` for want of money (it passes money ≥ price). The answer truncates money
+ * to the wire's six digits, so the server may hold up to one wire step more than it shows: only when even that is
+ * not more than the price is the money short. A player with exactly enough is never refused.
+ */
+export function shortOfMoney(user: User, price: Big): boolean {
+  return compare(fromWire(user.money_data + 1, user.money_high), price) <= 0;
 }
 
 /** Money needed to rebirth when n rebirths are held: 15 000 000 × 8^n. */

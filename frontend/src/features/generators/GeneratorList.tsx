@@ -4,7 +4,7 @@ import type { GeneratorType } from '../../api/types';
 import { useGame, useProgress } from '../../app/context';
 import { Price } from '../../app/ui';
 import { fromWire } from '../../game/bignum';
-import { buildSeconds, canAfford } from '../../game/costs';
+import { buildSeconds, shortOfMoney } from '../../game/costs';
 import { formatBig, formatCount, formatSeconds } from '../../game/format';
 import { DRAG_TYPE } from '../map/GameMap';
 import { typeId } from './catalogue';
@@ -28,7 +28,7 @@ export function GeneratorList({ placingTypeId, onChoose }: Props) {
           <GeneratorRow
             key={typeId(type)}
             type={type}
-            affordable={canAfford(user, fromWire(type.cost_data, type.cost_high))}
+            affordable={!shortOfMoney(user, fromWire(type.cost_data, type.cost_high))}
             buildSpeed={user.build_speed_reduction}
             chosen={typeId(type) === placingTypeId}
             onChoose={() => onChoose(typeId(type) === placingTypeId ? null : typeId(type))}

@@ -1,11 +1,12 @@
 // The horizontally scrollable map. Generators are dropped here from the list (drag and drop), or, on touch
 // screens and with the keyboard, placed on a free slot after choosing a type.
 import { type DragEvent, useRef, useState } from 'react';
-import { api } from '../../api/client';
+import { api, serverMessage } from '../../api/client';
 import type { Generator } from '../../api/types';
 import { useGame, useLive } from '../../app/context';
 import { Meter } from '../../app/ui';
-import { maxGenerators } from '../../game/costs';
+import { fromWire } from '../../game/bignum';
+import { maxGenerators, shortOfMoney } from '../../game/costs';
 import { formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeId, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
@@ -52,6 +53,11 @@ export function GameMap({ selectedId, onSelect, placingTypeId, onPlaced }: Props
   async function place(generatorTypeId: string, wantedX: number) {
     if (full) {
       notify(`발전기는 최대 ${maxGenerators(user)}개까지 설치할 수 있습니다. 업그레이드로 늘려 보세요.`, 'error');
+      return;
+    }
+    const type = types.find((t) => typeId(t) === generatorTypeId);
+    if (type && shortOfMoney(user, fromWire(type.cost_data, type.cost_high))) {
+      notify(serverMessage('Not enough money'), 'error'); // what the server would answer, without asking it
       return;
     }
     setBusy(true);

@@ -1,11 +1,11 @@
 // One placed generator: state, pause/resume, skip build, its three upgrades and demolition.
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, serverMessage } from '../../api/client';
 import type { Generator, UpgradeKey } from '../../api/types';
 import { useGame, useLive } from '../../app/context';
-import { Meter, Price } from '../../app/ui';
+import { Meter, Price, PricedButton } from '../../app/ui';
 import { fromWire } from '../../game/bignum';
-import { GENERATOR_UPGRADES, canAfford, demolishFee, generatorUpgradeCost, skipCost, wholeSecondsLeft } from '../../game/costs';
+import { GENERATOR_UPGRADES, demolishFee, generatorUpgradeCost, shortOfMoney, skipCost, wholeSecondsLeft } from '../../game/costs';
 import { formatBig, formatCount, formatRate, formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
@@ -85,8 +85,13 @@ function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator
   const installCost = fromWire(generator.cost_data, generator.cost_high);
   const remaining = remainingBuild(generator, serverTimeMs);
   const wholeLeft = generator.build_complete_ts === null ? 0 : wholeSecondsLeft(generator.build_complete_ts, serverTimeMs / 1000);
-  const skipPrice = skipCost(installCost, wholeLeft, generator.build_total_seconds || remaining);
+  const buildTotal = generator.build_total_seconds || remaining;
+  const skipPrice = skipCost(installCost, wholeLeft, buildTotal);
+  // the clock is extrapolated: short only if even a second less of the build (a lower price) is out of reach
+  const skipShort = user !== null && shortOfMoney(user, skipCost(installCost, wholeLeft - 1, buildTotal));
   const fee = demolishFee(installCost);
+  const feeShort = user !== null && shortOfMoney(user, fee);
+  const feeReason = serverMessage('Not enough money to demolish');
 
   async function run(action: () => Promise<unknown>, success?: string) {
     setBusy(true);
@@ -123,23 +128,23 @@ function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator
         </button>
       )}
       {generator.isdeveloping && remaining > 0 && (
-        <button type="button" onClick={skip} disabled={busy} className={user && !canAfford(user, skipPrice) ? 'unaffordable' : undefined}>
+        <PricedButton onClick={skip} disabled={busy} short={skipShort} reason={serverMessage('Not enough money to skip build')}>
           즉시 완성 <Price value={skipPrice} />
-        </button>
+        </PricedButton>
       )}
       {confirming ? (
         <span className="confirm">
-          <button type="button" className="danger" onClick={demolish} disabled={busy}>
+          <PricedButton className="danger" onClick={demolish} disabled={busy} short={feeShort} reason={feeReason}>
             철거 확인 (수수료 <Price value={fee} />)
-          </button>
+          </PricedButton>
           <button type="button" className="ghost" onClick={() => setConfirming(false)}>
             취소
           </button>
         </span>
       ) : (
-        <button type="button" className="danger-outline" onClick={() => setConfirming(true)} disabled={busy}>
+        <PricedButton className="danger-outline" onClick={() => setConfirming(true)} disabled={busy} short={feeShort} reason={feeReason}>
           철거 <Price value={fee} />
-        </button>
+        </PricedButton>
       )}
     </div>
   );
@@ -189,15 +194,14 @@ function GeneratorUpgrades({ generator }: { generator: Generator }) {
                 <Price value={price} />
               </td>
               <td>
-                <button
-                  type="button"
+                <PricedButton
                   onClick={() => void buy(upgrade.key)}
                   disabled={busy !== null}
-                  className={user && !canAfford(user, price) ? 'unaffordable' : undefined}
+                  short={user !== undefined && shortOfMoney(user, price)}
                   aria-label={`${upgrade.name} 업그레이드 구매`}
                 >
                   구매
-                </button>
+                </PricedButton>
               </td>
             </tr>
           );

@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
 import { fromWire, pow2 } from '../../game/bignum';
-import { canAfford, rebirthCost } from '../../game/costs';
+import { rebirthCost, shortOfMoney } from '../../game/costs';
 import { formatBig, formatCount } from '../../game/format';
 
 export function RebirthPanel() {
@@ -22,6 +22,7 @@ export function RebirthPanel() {
   const count = Math.min(chain, maxChain);
   const price = rebirthCost(user.rebirth_count + count - 1); // only the last step's price is required
   const startMoney = fromWire(info.data.start_money_data, info.data.start_money_high);
+  const short = shortOfMoney(user, price);
 
   async function rebirth() {
     setBusy(true);
@@ -83,11 +84,11 @@ export function RebirthPanel() {
           </button>
         </div>
       ) : (
-        <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={!canAfford(user, price)}>
+        <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={short}>
           환생
         </button>
       )}
-      {!canAfford(user, price) && <p className="hint">돈이 부족합니다.</p>}
+      {short && <p className="hint">돈이 부족합니다.</p>}
     </div>
   );
 }

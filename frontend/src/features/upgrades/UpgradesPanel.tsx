@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { User } from '../../api/types';
 import { useGame, useProgress } from '../../app/context';
-import { Price } from '../../app/ui';
+import { Price, PricedButton } from '../../app/ui';
 import {
   GLOBAL_UPGRADES,
   type GlobalUpgrade,
@@ -13,6 +13,7 @@ import {
   globalUpgradeCost,
   maxAffordable,
   rebirthUpgradeCost,
+  shortOfMoney,
 } from '../../game/costs';
 import { formatCount } from '../../game/format';
 
@@ -77,9 +78,9 @@ function GlobalUpgradeCard({ upgrade, user }: { upgrade: GlobalUpgrade; user: Us
         <p className="effect">{upgrade.effect}</p>
       </div>
       <div className="card-actions">
-        <button type="button" onClick={() => void purchase(1)} disabled={busy} className={canAfford(user, price) ? undefined : 'unaffordable'}>
+        <PricedButton onClick={() => void purchase(1)} disabled={busy} short={shortOfMoney(user, price)}>
           구매 <Price value={price} />
-        </button>
+        </PricedButton>
         <button type="button" onClick={() => void purchase(most)} disabled={busy || most < 1}>
           최대 구매{most > 0 && ` ×${formatCount(most)} `}
           {most > 0 && <Price value={globalUpgradeCost(upgrade, level, most)} />}
@@ -105,9 +106,9 @@ function RebirthUpgradeCard({ upgrade, user }: { upgrade: RebirthUpgrade; user: 
         <p className="effect">{upgrade.effect}</p>
       </div>
       <div className="card-actions">
-        <button type="button" onClick={() => purchase(1)} disabled={busy} className={price <= user.rebirth_count ? undefined : 'unaffordable'}>
+        <PricedButton onClick={() => purchase(1)} disabled={busy} short={price > user.rebirth_count} reason="환생이 부족합니다.">
           구매 (환생 {formatCount(price)})
-        </button>
+        </PricedButton>
         <button type="button" onClick={() => purchase(most)} disabled={busy || most < 1}>
           최대 구매{most > 0 && ` ×${formatCount(most)} (환생 ${formatCount(rebirthUpgradeCost(upgrade, level, most))})`}
         </button>
