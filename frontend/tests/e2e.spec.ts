@@ -178,6 +178,18 @@ describe('Energy Tycoon in a browser', () => {
     await page.unroute('**/api/progress');
   });
 
+  it('brings a panel out of its error state by itself once the server answers again', async () => {
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    const polled = progressRequests.length;
+    await page.getByRole('tab', { name: '거래' }).click();
+    await page.locator('.trade-rate').getByRole('button', { name: '다시 시도' }).waitFor({ timeout: 5000 });
+    for (const deadline = Date.now() + 5000; progressRequests.length === polled && Date.now() < deadline; ) await page.waitForTimeout(100);
+    expect(progressRequests.length).toBeGreaterThan(polled); // a poll failed too: the server was gone
+    await page.screenshot({ path: screenshotPath('04c-rate-unreachable') });
+    await page.unroute('**/api/**');
+    await page.getByTestId('rate').waitFor({ timeout: 10_000 }); // with no click on 다시 시도
+  });
+
   it('sells energy for money', async () => {
     // the global production upgrade costs 18: sell once there is enough energy to pay for it
     await waitForNumber(page, 'energy', 26, 60_000);

@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore } 
 import { describeError } from '../api/client';
 import type { GeneratorType, Progress } from '../api/types';
 import type { GameStore, LiveView } from './gameStore';
+import { type Resource, useResource } from './ui';
 import type { TutorialEvent } from '../features/tutorial/steps';
 
 export interface Notice {
@@ -55,6 +56,16 @@ export function useLive(): LiveView {
   const live = store.live();
   if (!live) throw new Error('progress not loaded');
   return live;
+}
+
+/** A panel's resource: in its error state it loads again by itself once the server answers the polls again (no
+ * request more while all is well, none while the server is away). */
+export function usePanelResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Resource<T> {
+  const { store } = useGame();
+  const resource = useResource(load, key);
+  const { status, reload } = resource;
+  useEffect(() => (status === 'error' ? store.onRecovered(reload) : undefined), [store, status, reload]);
+  return resource;
 }
 
 export function errorText(error: unknown): string {

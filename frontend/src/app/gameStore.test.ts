@@ -175,6 +175,27 @@ describe('GameStore polling', () => {
     store.stopPolling();
   });
 
+  it('tells who waits for it once when the server answers again, not on every answer', async () => {
+    const store = new GameStore(() => Date.now());
+    let up = true;
+    vi.spyOn(api, 'progress').mockImplementation(async () => {
+      if (!up) throw new TypeError('offline');
+      return answer(0, Date.now());
+    });
+    const recovered = vi.fn();
+    store.onRecovered(recovered);
+    store.startPolling();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(recovered).not.toHaveBeenCalled();
+    up = false;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(recovered).not.toHaveBeenCalled();
+    up = true;
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(recovered).toHaveBeenCalledOnce();
+    store.stopPolling();
+  });
+
   it('backs off while the server fails', async () => {
     const store = new GameStore(() => Date.now());
     const progress = vi.spyOn(api, 'progress').mockRejectedValue(new TypeError('offline'));

@@ -34,6 +34,7 @@ export class GameStore {
   private anchor: Anchor | null = null;
   private hold: Hold | null = null;
   private listeners = new Set<Listener>();
+  private recoveryListeners = new Set<Listener>();
   private version = 0;
   private polling = false;
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
@@ -55,6 +56,12 @@ export class GameStore {
   };
 
   getVersion = (): number => this.version;
+
+  /** Called when a poll succeeds after failing: the server answers again, so a panel's error is worth a retry. */
+  onRecovered = (listener: Listener): (() => void) => {
+    this.recoveryListeners.add(listener);
+    return () => this.recoveryListeners.delete(listener);
+  };
 
   private emit(): void {
     this.version += 1;
@@ -203,8 +210,10 @@ export class GameStore {
     this.pollAbort = new AbortController();
     try {
       await this.refresh(this.pollAbort.signal);
+      const recovered = this.failures > 0;
       this.lastError = null;
       this.failures = 0;
+      if (recovered) this.recoveryListeners.forEach((listener) => listener());
     } catch (error) {
       if (!this.polling) return;
       this.lastError = error;

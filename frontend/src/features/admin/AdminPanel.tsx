@@ -1,15 +1,15 @@
 // Admins review inquiries: accepting one gives its author a supercoin; both answers remove it.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { useGame, useProgress } from '../../app/context';
-import { EmptyState, ErrorState, LoadingState, useResource } from '../../app/ui';
+import { useGame, usePanelResource, useProgress } from '../../app/context';
+import { EmptyState, ErrorState, LoadingState } from '../../app/ui';
 import { INQUIRY_TYPES } from '../inquiries/InquiryPanel';
 import { CatalogueEditor } from './CatalogueEditor';
 
 export function AdminPanel() {
   const { user } = useProgress();
   const { act } = useGame();
-  const inquiries = useResource((signal) => api.inquiries(signal), 'inquiries');
+  const inquiries = usePanelResource((signal) => api.inquiries(signal), 'inquiries');
   const [busy, setBusy] = useState<string | null>(null);
 
   if (!user.is_admin) return <EmptyState>관리자만 볼 수 있습니다.</EmptyState>;

@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { RankCriteria, RankScore } from '../../api/types';
-import { useProgress } from '../../app/context';
-import { EmptyState, ErrorState, LoadingState, useResource } from '../../app/ui';
+import { usePanelResource, useProgress } from '../../app/context';
+import { EmptyState, ErrorState, LoadingState } from '../../app/ui';
 import { formatCount, formatPlayTime, formatWire } from '../../game/format';
 
 const CRITERIA: { id: RankCriteria; label: string }[] = [
@@ -26,8 +26,8 @@ export function RankingsPanel() {
   const [criteria, setCriteria] = useState<RankCriteria>('money');
   const [refreshed, setRefreshed] = useState(0);
   const key = `${criteria}-${refreshed}`;
-  const mine = useResource((signal) => api.myRank(criteria, signal), key);
-  const page = useResource((signal) => api.ranks(criteria, PAGE_SIZE, 0, signal), key);
+  const mine = usePanelResource((signal) => api.myRank(criteria, signal), key);
+  const page = usePanelResource((signal) => api.ranks(criteria, PAGE_SIZE, 0, signal), key);
 
   return (
     <div className="rankings">

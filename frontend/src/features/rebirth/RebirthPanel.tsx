@@ -1,8 +1,8 @@
 // Rebirth: reset generators and upgrades for a doubled production and exchange rate, several at once with a chain.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { useGame, useProgress } from '../../app/context';
-import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
+import { useGame, usePanelResource, useProgress } from '../../app/context';
+import { ErrorState, LoadingState, Price } from '../../app/ui';
 import { fromWire, pow2 } from '../../game/bignum';
 import { rebirthCost, shortOfMoney } from '../../game/costs';
 import { formatBig, formatCount } from '../../game/format';
@@ -10,7 +10,7 @@ import { formatBig, formatCount } from '../../game/format';
 export function RebirthPanel() {
   const { store, act } = useGame();
   const { user } = useProgress();
-  const info = useResource((signal) => api.rebirthInfo(signal), `rebirth-${user.rebirth_count}-${user.rebirth_chain_upgrade}-${user.rebirth_start_money_upgrade}`);
+  const info = usePanelResource((signal) => api.rebirthInfo(signal), `rebirth-${user.rebirth_count}-${user.rebirth_chain_upgrade}-${user.rebirth_start_money_upgrade}`);
   const [chain, setChain] = useState(1);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -1,8 +1,8 @@
 // Sell 1–100 % of the energy for money, with the server's current rate and an estimate of the gain.
 import { useState } from 'react';
 import { ApiError, api } from '../../api/client';
-import { useGame, useProgress } from '../../app/context';
-import { ErrorState, LoadingState, Price, useResource } from '../../app/ui';
+import { useGame, usePanelResource, useProgress } from '../../app/context';
+import { ErrorState, LoadingState, Price } from '../../app/ui';
 import { type Wire, ZERO, fromWire, isZero, min, scale, toWire } from '../../game/bignum';
 import { exchangeEstimate, sellAllAmount, sellAllNowAmount, userProduction } from '../../game/costs';
 import { formatBig } from '../../game/format';
@@ -15,7 +15,7 @@ export function TradePanel() {
   const [percent, setPercent] = useState(10);
   const [busy, setBusy] = useState(false);
   const [lastGain, setLastGain] = useState<string | null>(null);
-  const rate = useResource((signal) => api.rate(signal), 'rate');
+  const rate = usePanelResource((signal) => api.rate(signal), 'rate');
 
   // the last answer's energy, never the extrapolated one: the server always holds at least that much
   const energy = fromWire(user.energy_data, user.energy_high);
