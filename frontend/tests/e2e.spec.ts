@@ -233,6 +233,19 @@ describe('Energy Tycoon in a browser', () => {
     await page.setViewportSize({ width: 360, height: 780 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
+    // every generator row inside its panel, the longest price (row 45's) wrapped within its row, the name readable
+    const layout = await page.evaluate(() => {
+      const panel = document.querySelector('.tab-panel')!.getBoundingClientRect();
+      const rows = Array.from(document.querySelectorAll('.generator-row'), (row) => {
+        const box = row.getBoundingClientRect();
+        const price = row.querySelector('.generator-row-price')!.getBoundingClientRect();
+        const name = row.querySelector('.generator-row-name')!.getBoundingClientRect();
+        return { outside: box.left < panel.left || box.right > panel.right || price.right > box.right, name: name.width / box.width };
+      });
+      return { count: rows.length, outside: rows.filter((row) => row.outside).length, narrowestName: Math.min(...rows.map((row) => row.name)) };
+    });
+    expect(layout).toMatchObject({ count: 45, outside: 0 });
+    expect(layout.narrowestName).toBeGreaterThan(0.3); // row 45 once showed only "45. …"
     await page.screenshot({ path: screenshotPath('09-mobile-360px') });
     await page.setViewportSize({ width: 1280, height: 860 });
   });
