@@ -226,6 +226,22 @@ describe('Energy Tycoon in a browser', () => {
     await page.screenshot({ path: screenshotPath('07-ranking') });
   });
 
+  it('demolishes the generator, leaving the focus on the map', async () => {
+    // the fee is half of the plant's 10: sell enough energy for it
+    await waitForNumber(page, 'energy', 10, 30_000);
+    await page.getByRole('tab', { name: '거래' }).click();
+    await page.getByRole('button', { name: '100%' }).click();
+    await page.getByTestId('sell').click();
+    await page.getByText('원을 벌었습니다.').waitFor({ timeout: 10_000 });
+    expect(await readNumber(page, 'money')).toBeGreaterThanOrEqual(5);
+    const panel = page.getByTestId('generator-panel');
+    if (!(await panel.isVisible())) await page.getByTestId('map-generator').first().click();
+    await panel.getByRole('button', { name: /^철거/ }).click();
+    await page.getByRole('button', { name: /^철거 확인/ }).press('Enter');
+    await page.getByTestId('map-generator').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => document.activeElement?.classList.contains('map-viewport'), null, { timeout: 5000 });
+  });
+
   it('fits a 360 px wide screen', async () => {
     await page.getByRole('tab', { name: '발전기' }).click();
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -248,6 +264,15 @@ describe('Energy Tycoon in a browser', () => {
     expect(layout.narrowestName).toBeGreaterThan(0.3); // row 45 once showed only "45. …"
     await page.screenshot({ path: screenshotPath('09-mobile-360px') });
     await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('restarts the tutorial from the profile menu, focus on its first control', async () => {
+    await page.getByRole('button', { name: username }).click();
+    await page.getByRole('menuitem', { name: '튜토리얼 다시 보기' }).press('Enter');
+    const banner = page.getByTestId('tutorial');
+    await banner.getByText('튜토리얼 1/20').waitFor({ timeout: 5000 });
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="tutorial"]') !== null, null, { timeout: 5000 });
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('다음');
   });
 
   it('logs out', async () => {

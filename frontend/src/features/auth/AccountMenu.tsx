@@ -2,6 +2,7 @@ import { type FormEvent, type KeyboardEvent as ReactKeyboardEvent, useEffect, us
 import { api, describeError } from '../../api/client';
 import { useGame, useProgress } from '../../app/context';
 import { formatPlayTime } from '../../game/format';
+import { focusTutorial } from '../tutorial/TutorialBanner';
 
 export function AccountMenu() {
   const { store, act, tutorial, loggedOut } = useGame();
@@ -64,11 +65,13 @@ export function AccountMenu() {
 
   async function restartTutorial() {
     setOpen(false);
-    await act(async () => {
+    menu.current?.querySelector<HTMLButtonElement>('.account-button')?.focus(); // the item goes with the menu
+    const restarted = await act(async () => {
       const answer = await api.tutorialProgress(1);
       if (answer.user) store.acceptAction({ user: answer.user });
       else store.patchUser({ tutorial: answer.tutorial });
     });
+    if (restarted) requestAnimationFrame(focusTutorial); // once the banner shows step 1
   }
 
   return (

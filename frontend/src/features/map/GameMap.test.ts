@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { slotCenters, worldWidth } from './GameMap';
+import type { Generator } from '../../api/types';
+import { nearestGenerator, slotCenters, worldWidth } from './GameMap';
 
 describe('the map has a free tap slot for every generator the player may still place', () => {
   it('keeps the original 4000 px for the first slots', () => {
@@ -13,5 +14,18 @@ describe('the map has a free tap slot for every generator the player may still p
       // the worst case: each generator placed so that it covers a slot of its own
       expect(slots.length - (limit - 1)).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe('after a demolition the focus goes to the nearest generator left', () => {
+  const at = (x: number) => ({ generator_id: `g${x}`, x_position: x }) as Generator;
+
+  it('picks the closest on either side', () => {
+    expect(nearestGenerator([at(100), at(700), at(420)], 500)?.generator_id).toBe('g420');
+    expect(nearestGenerator([at(100), at(900)], 800)?.generator_id).toBe('g900');
+  });
+
+  it('finds none on an empty map (the map itself takes the focus)', () => {
+    expect(nearestGenerator([], 300)).toBeUndefined();
   });
 });

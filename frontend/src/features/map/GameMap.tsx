@@ -32,6 +32,19 @@ export function slotCenters(width: number): number[] {
   return Array.from({ length: Math.floor(width / SLOT_WIDTH) }, (_, i) => i * SLOT_WIDTH + SLOT_WIDTH / 2);
 }
 
+/** The generator nearest to `x`, where one was just demolished: the focus goes there, not to the page's top. */
+export function nearestGenerator(generators: readonly Generator[], x: number): Generator | undefined {
+  const distance = (generator: Generator) => Math.abs(generator.x_position - x);
+  return generators.reduce<Generator | undefined>((best, g) => (best === undefined || distance(g) < distance(best) ? g : best), undefined);
+}
+
+/** Focus on the map at `x` once the panel that had it is gone: the nearest generator, or the map itself. */
+export function focusMapNear(generators: readonly Generator[], x: number): void {
+  const nearest = nearestGenerator(generators, x);
+  const selector = nearest ? `[data-generator-id="${CSS.escape(nearest.generator_id)}"]` : '.map-viewport';
+  document.querySelector<HTMLElement>(selector)?.focus();
+}
+
 function freeX(generators: readonly Generator[], wanted: number, width: number): number {
   const taken = new Set(generators.map((g) => g.x_position));
   let x = Math.round(Math.min(width, Math.max(0, wanted)));

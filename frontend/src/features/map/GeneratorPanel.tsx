@@ -9,6 +9,7 @@ import { GENERATOR_UPGRADES, demolishFee, generatorUpgradeCost, shortOfMoney, sk
 import { formatBig, formatCount, formatRate, formatSeconds } from '../../game/format';
 import { STATUS_TEXT, remainingBuild, statusOf, typeOf } from '../generators/catalogue';
 import { GeneratorIcon } from '../generators/GeneratorIcon';
+import { focusMapNear } from './GameMap';
 
 interface Props {
   generatorId: string;
@@ -117,7 +118,9 @@ function GeneratorActions({ generator, serverTimeMs, onDemolished }: { generator
       const answer = await api.demolish(generator.generator_id);
       store.acceptAction(answer, { removedId: generator.generator_id });
     }, '발전기를 철거했습니다.');
-    if (ok) onDemolished();
+    if (!ok) return;
+    onDemolished();
+    focusMapNear(store.progress?.generators ?? [], generator.x_position); // its button went with the panel
   }
 
   return (

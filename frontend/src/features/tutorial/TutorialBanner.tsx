@@ -37,6 +37,11 @@ export function useTutorial(store: GameStore, act: Act) {
   return { report, goTo };
 }
 
+/** Puts the focus on the banner's first control (after a restart from the profile menu, whose item is gone). */
+export function focusTutorial(): void {
+  document.querySelector<HTMLElement>('.tutorial button')?.focus();
+}
+
 export function TutorialBanner() {
   const { store, act } = useGame();
   const { user } = useProgress();
