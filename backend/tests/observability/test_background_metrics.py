@@ -30,8 +30,10 @@ class Pair:
         registry = CollectorRegistry()
         self.lag = Gauge("lag_seconds", "lag", registry=registry)
         self.errors = Counter("errors", "storage errors", ["backend"], registry=registry)
-        self.worker = BackgroundMetrics({"lag_seconds": self.lag}, {"errors": self.errors}, key_prefix=prefix)
-        self.api = BackgroundMetrics({"lag_seconds": self.lag}, {"errors": self.errors}, key_prefix=prefix)
+        self.refused = Counter("refused", "copies refused", registry=registry)
+        counters = {"errors": self.errors, "refused": self.refused}
+        self.worker = BackgroundMetrics({"lag_seconds": self.lag}, counters, key_prefix=prefix)
+        self.api = BackgroundMetrics({"lag_seconds": self.lag}, counters, key_prefix=prefix)
 
     def lag_value(self) -> float:
         (metric,) = self.lag.collect()
@@ -76,6 +78,22 @@ async def test_counters_add_only_new_increments(pair: Pair, redis: Redis) -> Non
     await pair.worker.report_heartbeat(redis, "worker")
     await pair.api.refresh(redis)
     assert 'background_errors_total{backend="postgres"} 5.0' in pair.exposed().replace("tycoon_", "")
+
+
+async def test_a_counter_without_labels_is_exposed_at_0_before_its_first_increment(
+    pair: Pair, redis: Redis, prefix: str
+) -> None:
+    """An alert on `increase(...) > 0` sees no increase across a series that appears at its first value."""
+    await pair.worker.report_heartbeat(redis, "worker")
+    await pair.api.refresh(redis)
+    assert "tycoon_background_refused_total 0.0" in pair.exposed()
+    pair.refused.inc()
+    await pair.worker.report_heartbeat(redis, "worker")
+    await Pair(prefix).worker.report_heartbeat(
+        redis, "worker"
+    )  # a restarted worker: its counter is at 0 again
+    await pair.api.refresh(redis)
+    assert "tycoon_background_refused_total 1.0" in pair.exposed()
 
 
 async def test_heartbeats_are_exposed_per_role(pair: Pair, redis: Redis) -> None:

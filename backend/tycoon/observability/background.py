@@ -5,7 +5,8 @@ PROMETHEUS_MULTIPROC_DIR. Instead:
 * a gauge measured there is sent with `report_gauges` (one HSET); every API process sets its own copy of the
   gauge from Redis just before it answers a scrape (multiprocess mode `mostrecent` picks that value);
 * `report_heartbeat` stamps "this role is alive" and adds this process's new counter increments to totals
-  in Redis, exposed as `tycoon_background_<name>_total` (monotonic across restarts of the worker);
+  in Redis, exposed as `tycoon_background_<name>_total` (monotonic across restarts of the worker; a counter
+  without labels from the first heartbeat on, at 0);
 * a value older than `stale_after_seconds` is exposed as NaN rather than frozen at its last reading.
 """
 
@@ -64,6 +65,10 @@ class BackgroundMetrics:
             for field, increment in increments.items():
                 if increment > 0:
                     pipe.hincrbyfloat(self._counters_key, field, increment)
+                elif field not in self._reported_counts:
+                    # A counter still at 0 (one without labels): its series exists from the start, at 0, so that
+                    # increase() and rate() see its first increment (a series born at 3 shows no increase).
+                    pipe.hsetnx(self._counters_key, field, 0)
             await pipe.execute()
         self._reported_counts = counts
 
