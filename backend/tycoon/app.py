@@ -47,7 +47,7 @@ from tycoon.observability.metrics import (
     STORAGE_ERRORS,
     setup_metrics,
 )
-from tycoon.observability.middleware import RequestContextMiddleware
+from tycoon.observability.middleware import RequestContextMiddleware, RouteFinder
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
 from tycoon.openapi import document_errors
@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the included routers' routes too: FastAPI keeps them behind a wrapper of its own in app.routes
     app.state.routes = [*(route for router in ROUTERS for route in router.routes), *app.routes]
     app.state.public_paths = public_paths(app.state.routes)
+    app.state.route_finder = RouteFinder(app.state.routes)  # the route of a request refused before routing
     return app
 
 

@@ -39,6 +39,8 @@ async def test_a_refused_request_is_logged_with_its_player(
     refused = [line for line in lines if line.get("event") == "request" and line.get("status") == 429]
     assert refused
     assert {line["player_id"] for line in refused} == {api.user["user_id"]}
+    # the refusals from the process's memory are answered before routing, and still name their route
+    assert {line["route"] for line in refused} == {"/progress"}
 
 
 @pytest.mark.parametrize("store", list(StateStoreKind))

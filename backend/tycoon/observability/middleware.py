@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from time import perf_counter
 
 import structlog
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -29,10 +30,45 @@ log = structlog.get_logger("tycoon.request")
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template (`/progress/{generator_id}`), known once routing has run."""
-    route = scope.get("route")
+    """The matched route's path template (`/progress/{generator_id}`), known once routing has run; for a request
+    answered before it (a 429 of the rate limits, the Origin/CSRF 403), the route the router would have taken."""
+    route = scope["route"] if "route" in scope else _route_not_reached(scope)
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE
+
+
+class RouteFinder:
+    """The route the router would take for a request (the exact method first), found without routing it: fixed
+    paths by a look-up, templates by their patterns. Asked only of requests answered before routing."""
+
+    def __init__(self, routes: Iterable[BaseRoute]) -> None:
+        with_methods = [route for route in routes if isinstance(route, Route) and route.methods]
+        self._fixed: dict[str, list[Route]] = {}
+        for route in with_methods:
+            if "{" not in route.path:
+                self._fixed.setdefault(route.path, []).append(route)
+        self._templated = [route for route in with_methods if "{" in route.path]
+
+    def find(self, scope: Scope) -> Route | None:
+        # as the router: the first route that takes path and method, else the first that takes the path
+        partial = None
+        for route in (*self._fixed.get(scope["path"], ()), *self._templated):
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return route
+            if match is Match.PARTIAL and partial is None:
+                partial = route
+        return partial
+
+
+def _route_not_reached(scope: Scope) -> Route | None:
+    app = scope.get("app")
+    finder = getattr(getattr(app, "state", None), "route_finder", None)
+    if not isinstance(finder, RouteFinder):
+        return None
+    route = finder.find(scope)
+    scope["route"] = route  # the metrics and the log line both ask (None: no route, asked once)
+    return route
 
 
 def new_request_id() -> str:
