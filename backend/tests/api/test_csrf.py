@@ -53,6 +53,37 @@ async def test_cookie_request_without_csrf_token_is_403(
     assert response.json() == {"detail": "CSRF token missing"}
 
 
+@pytest.mark.parametrize("path", ["/signup", "/login"])
+async def test_a_page_of_another_site_cannot_sign_up_or_log_in(http: httpx.AsyncClient, path: str) -> None:
+    """Login CSRF: the original's bypass list let any site log a browser into an account of the site's choosing.
+    Without an Origin (a script) or from the client's own origin these need no CSRF token, as in the original."""
+    credentials = {"username": new_username(), "password": PASSWORD}
+    if path == "/login":
+        assert (await http.post("/signup", json=credentials)).status_code == 200
+    foreign = await http.post(path, json=credentials, headers={"Origin": "https://evil.example"})
+    assert (foreign.status_code, foreign.json()) == (
+        403,
+        {"detail": "Origin not allowed for state-changing request"},
+    )
+    assert "set-cookie" not in foreign.headers
+    referred = await http.post(path, json=credentials, headers={"Referer": "https://evil.example/page"})
+    assert referred.status_code == 403
+    if path == "/signup":  # nothing was created: the name is still free
+        assert (await http.post(path, json=credentials, headers={"Origin": ORIGIN})).status_code == 200
+    else:
+        assert (await http.post(path, json=credentials, headers={"Origin": ORIGIN})).status_code == 200
+        assert (await http.post(path, json=credentials)).status_code == 200
+
+
+async def test_a_page_of_another_site_cannot_refresh_a_session(
+    http: httpx.AsyncClient, session: dict[str, str]
+) -> None:
+    headers = {"Authorization": f"Bearer {session['refresh_token']}"}
+    foreign = await http.post("/refresh/access", headers={**headers, "Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert (await http.post("/refresh/access", headers=headers)).status_code == 200
+
+
 # "x y=1" is a malformed cookie next to the real ones: it must neither hide the CSRF cookie nor turn the check off
 MALFORMED_NEIGHBOUR = pytest.mark.parametrize(
     "neighbour", ["", "x y=1; "], ids=["alone", "malformed-neighbour"]

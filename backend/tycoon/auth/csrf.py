@@ -3,7 +3,9 @@
 A request carrying `Authorization` does not rely on cookies, so cross-site forgery cannot use it: it needs no CSRF
 token, and no Origin (non-browser clients send none). But an Origin (or Referer) it does send must be allowed, as
 in the original, where every state-changing request faced the origin check: a page of another site is refused
-whatever it authenticates with. Pure ASGI, so the check costs no extra framework work per request.
+whatever it authenticates with. Login, sign-up and refresh (`EXEMPT_PATHS`, the original's bypass list) need no
+token either, but a foreign Origin they name is refused too: the original let any site log a browser into an
+account of the site's choosing. Pure ASGI, so the check costs no extra framework work per request.
 """
 
 from __future__ import annotations
@@ -41,10 +43,13 @@ class CsrfOriginMiddleware:
         self.served = served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and needs_check(scope):
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             headers = first_headers(scope)
-            bearer = bearer_in(headers.get(b"authorization", b"").decode("latin-1"))
-            error = foreign_origin(headers, self.allowed) if bearer else violation(headers, self.allowed)
+            # Login, sign-up, refresh and requests with their own credentials need no token; a foreign page, none
+            tokenless = scope["path"] in EXEMPT_PATHS or bearer_in(
+                headers.get(b"authorization", b"").decode("latin-1")
+            )
+            error = foreign_origin(headers, self.allowed) if tokenless else violation(headers, self.allowed)
             if error is not None and (self.served is None or self.served(scope)):
                 if self.before_refusal is None or not await self.before_refusal(scope, send):
                     await refuse_error(send, error)

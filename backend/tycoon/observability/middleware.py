@@ -51,8 +51,9 @@ class RouteFinder:
 
     def find(self, scope: Scope) -> Route | None:
         # as the router: the first route that takes path and method, else the first that takes the path
-        partial = None
-        for route in (*self._fixed.get(scope["path"], ()), *self._templated):
+        partial: Route | None = None
+        candidates: list[Route] = [*self._fixed.get(scope["path"], ()), *self._templated]
+        for route in candidates:
             match, _ = route.matches(scope)
             if match is Match.FULL:
                 return route
