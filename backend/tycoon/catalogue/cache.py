@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 
 import orjson
 import structlog
@@ -27,6 +28,7 @@ VERSION_KEY = "catalogue:version"
 DOC_KEY = "catalogue:doc"
 DOC_TTL_SECONDS = 24 * 3600
 POLL_SECONDS = 0.5
+FAILURE_LOG_SECONDS = 60.0  # a run of failed refreshes: one line a minute after the first
 log = structlog.get_logger()
 
 
@@ -61,13 +63,27 @@ class CatalogueCache:
         if catalogue.version != self.current.version:
             self._set(catalogue)
 
-    async def poll_forever(self, engine: AsyncEngine, redis: Redis) -> None:
+    async def poll_forever(self, engine: AsyncEngine, redis: Redis, interval: float = POLL_SECONDS) -> None:
+        """Twice a second while the process runs. A failing refresh (Redis or PostgreSQL down) must not end the
+        poller, nor write a traceback twice a second per worker: the first failure of a run is logged with its
+        traceback, the following ones once a minute with their count, and the recovery."""
+        failures, logged_at = 0, 0.0
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(interval)
             try:
                 await self.refresh(engine, redis)
-            except Exception:  # a Redis or PostgreSQL hiccup must not end the poller
-                log.warning("catalogue_refresh_failed", exc_info=True)
+            except Exception as error:
+                failures += 1
+                if failures == 1 or time.monotonic() - logged_at >= FAILURE_LOG_SECONDS:
+                    first = failures == 1
+                    log.warning(
+                        "catalogue_refresh_failed", failures=failures, error=repr(error), exc_info=first
+                    )
+                    logged_at = time.monotonic()
+                continue
+            if failures:
+                log.info("catalogue_refresh_recovered", failures=failures)
+                failures = 0
 
 
 # Only ever raises the version: two edits committed close together may publish in either order.
