@@ -10,10 +10,24 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
 from tycoon.config import get_settings
 from tycoon.kit.gctune import freeze_startup_objects
 from tycoon.observability import multiproc
 from tycoon.observability.logging import configure_logging
+
+
+class JsonLinesLogger(Logger):  # type: ignore[misc]  # gunicorn has no type stubs
+    """gunicorn's logger, writing through ours (JSON lines) from its first line: gunicorn logs "Starting gunicorn"
+    before `on_starting` runs, and sets up its own handlers when it makes its logger, which this replaces."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        configure_logging(get_settings())
+
+
+logger_class = JsonLinesLogger
 
 
 def _metrics_dir() -> str | None:
@@ -21,7 +35,6 @@ def _metrics_dir() -> str | None:
 
 
 def on_starting(server: Any) -> None:
-    configure_logging(get_settings())
     directory = _metrics_dir()
     if directory:
         multiproc.wipe(directory)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
@@ -119,3 +120,21 @@ def test_the_container_health_check_passes(server: tuple[str, Path]) -> None:
     assert subprocess.run(probe, cwd=BACKEND, env={**os.environ, "PORT": port}, check=False).returncode == 0
     closed = {**os.environ, "PORT": str(free_port())}
     assert subprocess.run(probe, cwd=BACKEND, env=closed, check=False).returncode == 1
+
+
+def test_every_line_gunicorn_writes_is_json(tmp_path: Path) -> None:
+    """From its first ("Starting gunicorn", before its on_starting hook) to its last."""
+    port = free_port()
+    argv = gunicorn_argv(port, workers=1, app="tests.observability.served_app:create_app()")
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "LOG_LEVEL": "INFO", "LOG_JSON": "true"}
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(argv, cwd=BACKEND, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=40)
+    lines = [line for line in log_path.read_text().splitlines() if line.strip()]
+    events = [orjson.loads(line)["event"] for line in lines]  # each line parses
+    assert any(event.startswith("Starting gunicorn") for event in events)
