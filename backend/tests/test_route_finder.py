@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import make_settings
 from tycoon.app import create_app
-from tycoon.observability.middleware import RouteFinder, route_template
+from tycoon.kit.routes import RouteFinder
+from tycoon.observability.middleware import route_template
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -20,7 +20,6 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -38,6 +37,7 @@ from tycoon.health.endpoints import router as health_router
 from tycoon.inquiries.endpoints import router as inquiries_router
 from tycoon.kit.cors import JsonCorsMiddleware
 from tycoon.kit.jsonsafe import json_safe
+from tycoon.kit.routes import RouteFinder, allowed_methods
 from tycoon.observability.logging import configure_logging
 from tycoon.observability.metrics import (
     BODY_REJECTED,
@@ -47,7 +47,7 @@ from tycoon.observability.metrics import (
     STORAGE_ERRORS,
     setup_metrics,
 )
-from tycoon.observability.middleware import RequestContextMiddleware, RouteFinder
+from tycoon.observability.middleware import RequestContextMiddleware
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
 from tycoon.openapi import document_errors
@@ -162,25 +162,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _routes_at(routes: Iterable[BaseRoute], path: str) -> list[Route]:
-    """The routes with methods whose path matches `path`."""
-    return [r for r in routes if isinstance(r, Route) and r.methods and r.path_regex.match(path)]
-
-
-def serves(routes: Iterable[BaseRoute], method: str, path: str) -> bool:
-    """Whether a route takes `method` at `path`."""
-    return any(method in (route.methods or ()) for route in _routes_at(routes, path))
-
-
-def allowed_methods(routes: Iterable[BaseRoute], path: str) -> str:
-    """The `Allow` of a 405: the methods of every route at `path`, where the router names only the first route
-    that matched (GET /progress for a PUT, where POST /progress is served too). A fixed path hides the templates
-    that also match it, as in the OpenAPI document (/progress/autosave is not /progress/{generator_id})."""
-    matching = _routes_at(routes, path)
-    exact = [route for route in matching if route.path == path]
-    return ", ".join(sorted({method for route in exact or matching for method in route.methods or ()}))
-
-
 class StatusOut(BaseModel):
     status: str
 
@@ -204,7 +185,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         CsrfOriginMiddleware,
         allowed_origins=settings.frontend_origins,
         before_refusal=limit.refused,
-        served=lambda scope: serves(app.state.routes, scope["method"], scope["path"]),
+        served=lambda scope: app.state.route_finder.takes(scope),
     )
     app.add_middleware(RateLimitMiddleware, limit=limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)

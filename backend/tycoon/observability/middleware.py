@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from time import perf_counter
 
 import structlog
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tycoon.kit.routes import RouteFinder
 
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is kept only if it cannot break a log line or a header: short, plain characters.
@@ -35,31 +37,6 @@ def route_template(scope: Scope) -> str:
     route = scope["route"] if "route" in scope else _route_not_reached(scope)
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE
-
-
-class RouteFinder:
-    """The route the router would take for a request (the exact method first), found without routing it: fixed
-    paths by a look-up, templates by their patterns. Asked only of requests answered before routing."""
-
-    def __init__(self, routes: Iterable[BaseRoute]) -> None:
-        with_methods = [route for route in routes if isinstance(route, Route) and route.methods]
-        self._fixed: dict[str, list[Route]] = {}
-        for route in with_methods:
-            if "{" not in route.path:
-                self._fixed.setdefault(route.path, []).append(route)
-        self._templated = [route for route in with_methods if "{" in route.path]
-
-    def find(self, scope: Scope) -> Route | None:
-        # as the router: the first route that takes path and method, else the first that takes the path
-        partial: Route | None = None
-        candidates: list[Route] = [*self._fixed.get(scope["path"], ()), *self._templated]
-        for route in candidates:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return route
-            if match is Match.PARTIAL and partial is None:
-                partial = route
-        return partial
 
 
 def _route_not_reached(scope: Scope) -> Route | None:
