@@ -7,7 +7,7 @@ What every route of a kind may answer is added here once, from what the route is
 - a route that takes a body: 400 (a body that is not JSON), 408 and 413 (the body guard);
 - a route that opens a session: 401 (no token, an invalid or expired one, its account gone) and 403 (a refresh
   token);
-- a state-changing route outside the CSRF exemptions: 403 (Origin, CSRF token);
+- a state-changing route: 403 (a foreign Origin), and outside the CSRF exemptions 403 (CSRF token);
 - a route that opens a session and changes state: 409 (optimistic retries ran out).
 
 FastAPI writes integer bounds of body fields as floats (`"maximum": 1e+18`); they are written back as integers, so
@@ -83,8 +83,10 @@ def _common_errors(route: APIRoute, method: str, has_body: bool) -> dict[int, li
     if session:
         kinds += [NotAuthenticated, InvalidToken, UserGone, WrongTokenType]
     changes_state = method not in SAFE_METHODS
-    if changes_state and route.path not in EXEMPT_PATHS:
-        kinds += [OriginNotAllowed, CsrfMissing, CsrfMismatch]
+    if changes_state:
+        kinds.append(OriginNotAllowed)
+        if route.path not in EXEMPT_PATHS:
+            kinds += [CsrfMissing, CsrfMismatch]
     if changes_state and session:
         kinds.append(Contention)
     return _by_status([*((kind.status, kind.detail) for kind in kinds), *others])
