@@ -87,7 +87,12 @@ def player_with_generators(
             grant_money(name, 10 * count)
         cheapest = _cheapest_type(client)
         for n in range(count):
-            place = {"user_id": body["user"]["user_id"], "generator_type_id": cheapest, "x_position": 100 * n}
+            place = {
+                "user_id": body["user"]["user_id"],
+                "generator_type_id": cheapest,
+                "x_position": 100 * n,
+                "world_position": 0,
+            }
             client.post("/progress", json=place).raise_for_status()
         generators = client.get("/progress").json()["generators"]
         if len(generators) != count:

@@ -107,7 +107,12 @@ class Api:
         return str(types[index]["id"])
 
     async def place(self, x: int = 100, index: int = 0) -> httpx.Response:
-        body = {"generator_type_id": await self.type_id(index), "x_position": x, "world_position": 0}
+        body = {
+            "user_id": self.user["user_id"],
+            "generator_type_id": await self.type_id(index),
+            "x_position": x,
+            "world_position": 0,
+        }
         return await self.post("/progress", body)
 
 

@@ -62,3 +62,16 @@ def test_a_json_array_of_anything_but_text_is_refused(monkeypatch: pytest.Monkey
     monkeypatch.setenv("FRONTEND_ORIGINS", raw)
     with pytest.raises(ValueError, match="frontend_origins"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    "name", ["RATE_LIMIT_PLAYER_PER_SECOND", "RATE_LIMIT_IP_PER_SECOND", "BODY_TIMEOUT_SECONDS"]
+)
+@pytest.mark.parametrize("raw", ["inf", "-inf", "nan", "Infinity"])
+def test_a_number_setting_refuses_what_is_not_finite(
+    monkeypatch: pytest.MonkeyPatch, name: str, raw: str
+) -> None:
+    """`inf` passed `ge=0` and reached the session script's text: every signed-in request became a 503."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ValueError, match=name.lower()):
+        Settings()

@@ -108,7 +108,7 @@ class TycoonApp(FastAPI):
             max_wait=settings.overload_max_wait_ms / 1000,
             on_reject=OVERLOAD_REJECTED.inc,
             on_wait=OVERLOAD_WAITED.inc,
-            allowed_origins=settings.frontend_origins,
+            allowed_origins=settings.allowed_origins,
             hsts=settings.cookies_secure,
         )
         return BodyGuardMiddleware(
@@ -116,7 +116,7 @@ class TycoonApp(FastAPI):
             max_bytes=settings.max_body_bytes,
             timeout=settings.body_timeout_seconds,
             on_reject=lambda status: BODY_REJECTED.labels(status=str(status)).inc(),
-            allowed_origins=settings.frontend_origins,
+            allowed_origins=settings.allowed_origins,
             hsts=settings.cookies_secure,
         )
 
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.session_config = session_config(settings)
-    app.state.cookie_origins = origin_set(settings.frontend_origins)
+    app.state.cookie_origins = origin_set(settings.allowed_origins)
     app.state.refusals = RefusalMemory()  # rate-limit refusals still due (ratelimit/memory.py)
     app.state.address_limit = AddressLimit(Limits.from_settings(settings), app.state.refusals)
     for router in ROUTERS:
@@ -183,7 +183,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     limit: AddressLimit = app.state.address_limit
     app.add_middleware(
         CsrfOriginMiddleware,
-        allowed_origins=settings.frontend_origins,
+        allowed_origins=settings.allowed_origins,
         before_refusal=limit.refused,
         served=lambda scope: app.state.route_finder.takes(scope),
     )
@@ -194,7 +194,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RequestContextMiddleware, every_request=settings.log_every_request)
     app.add_middleware(
         JsonCorsMiddleware,
-        allow_origins=settings.frontend_origins,
+        allow_origins=settings.allowed_origins,
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_SECRET_KEY = "change-me-in-production"
 # SECRET_KEY keys the token hashes: a short one could be guessed offline from a leaked hash
 MIN_SECRET_KEY_LENGTH = 32
+ORIGINAL_FRONTEND_URL = "https://energytycoon.pages.dev"  # the original web client's site
 
 
 class Environment(StrEnum):
@@ -28,7 +29,8 @@ class StateStoreKind(StrEnum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # a rate or a timeout of inf or nan would pass the bounds below and break the Lua scripts or the timers
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", allow_inf_nan=False)
 
     environment: Environment = Environment.development
     # repr=False: what holds a password or a key stays out of reprs (tracebacks, error reports)
@@ -38,6 +40,8 @@ class Settings(BaseSettings):
     frontend_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"]
     )
+    # The original's DEPLOY_FRONTEND_URL: the original web client's site, allowed beside FRONTEND_ORIGINS; empty: none
+    deploy_frontend_url: str = ORIGINAL_FRONTEND_URL
     state_store: StateStoreKind = StateStoreKind.redis
 
     # game
@@ -106,6 +110,13 @@ class Settings(BaseSettings):
                 f"SECRET_KEY must be set in production (at least {MIN_SECRET_KEY_LENGTH} characters)"
             )
         return self
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins CORS and the CSRF/Origin check allow: DEPLOY_FRONTEND_URL and FRONTEND_ORIGINS, as the
+        original. Cookies' Secure and SameSite follow FRONTEND_ORIGINS alone, as there."""
+        deployed = self.deploy_frontend_url.strip().rstrip("/")
+        return list(dict.fromkeys(([deployed] if deployed else []) + self.frontend_origins))
 
     @property
     def cookies_secure(self) -> bool:

@@ -20,7 +20,7 @@ BAD_BODIES: list[tuple[str, Any]] = [
     ("/change/energy2money", {"amount_data": 1.5, "amount_high": 0}),
     ("/change/energy2money", {"amount_data": None, "amount_high": None}),
     ("/change/energy2money", [1, 2]),
-    ("/progress", {"generator_type_id": "x", "x_position": HUGE, "world_position": 0}),
+    ("/progress", {"user_id": "", "generator_type_id": "x", "x_position": HUGE, "world_position": 0}),
     ("/progress", {"generator_type_id": {}, "x_position": 1}),
     ("/progress", {"x_position": 1}),
     ("/upgrade/production", {"amount": HUGE}),
@@ -80,14 +80,14 @@ async def test_huge_amount_high_is_422(api: Api) -> None:
 
 
 async def test_huge_x_position_is_4xx_and_places_nothing(api: Api) -> None:
-    body = {"generator_type_id": await api.type_id(), "x_position": HUGE, "world_position": 0}
+    body = {"user_id": "", "generator_type_id": await api.type_id(), "x_position": HUGE, "world_position": 0}
     response = await api.post("/progress", body)
     assert 400 <= response.status_code < 500
     assert (await progress(api))["generators"] == []
 
 
 async def test_huge_world_position_is_4xx(api: Api) -> None:
-    body = {"generator_type_id": await api.type_id(), "x_position": 1, "world_position": -HUGE}
+    body = {"user_id": "", "generator_type_id": await api.type_id(), "x_position": 1, "world_position": -HUGE}
     response = await api.post("/progress", body)
     assert 400 <= response.status_code < 500
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import ACCESS_COOKIE, CSRF_COOKIE, PASSWORD, bearer, new_username
-from tests.conftest import ORIGIN
+from tests.conftest import ORIGIN, make_settings
 
 STATE_CHANGING = "/tutorial/skip"  # any POST that a signed-in player may always make
 
@@ -271,3 +271,43 @@ async def test_a_method_no_route_takes_there_is_a_405_not_a_csrf_refusal(
 async def test_a_path_no_route_serves_is_a_404_not_a_csrf_refusal(http: httpx.AsyncClient) -> None:
     response = await http.post("/nowhere", headers={"Origin": ORIGIN})
     assert response.status_code == 404
+
+
+ORIGINAL_SITE = "https://energytycoon.pages.dev"  # the original's DEPLOY_FRONTEND_URL default
+
+
+async def test_the_original_clients_site_is_allowed_by_default(http: httpx.AsyncClient) -> None:
+    """The original web client, on its own site behind its `/api/` proxy, works with the API base URL changed
+    only: the original allowed DEPLOY_FRONTEND_URL (default its site) beside FRONTEND_ORIGINS."""
+    signup = await http.post(
+        "/signup", json={"username": new_username(), "password": PASSWORD}, headers={"Origin": ORIGINAL_SITE}
+    )
+    assert signup.status_code == 200, signup.text
+    session: dict[str, str] = signup.json()
+    token = session["csrf_token"]
+    headers = {**cookies(session, csrf=token), "x-csrf-token": token, "Origin": ORIGINAL_SITE}
+    response = await http.post(STATE_CHANGING, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["access-control-allow-origin"] == ORIGINAL_SITE
+    preflight = await http.options(
+        STATE_CHANGING, headers={"Origin": ORIGINAL_SITE, "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("deployed", "allowed"),
+    [
+        (None, [ORIGINAL_SITE, ORIGIN]),
+        ("https://game.example/", ["https://game.example", ORIGIN]),
+        ("", [ORIGIN]),
+        ("  ", [ORIGIN]),
+        (ORIGIN, [ORIGIN]),
+    ],
+)
+def test_deploy_frontend_url_joins_frontend_origins(deployed: str | None, allowed: list[str]) -> None:
+    overrides = {} if deployed is None else {"deploy_frontend_url": deployed}
+    settings = make_settings(**overrides)
+    assert settings.allowed_origins == allowed
+    assert settings.cookies_secure is False  # cookies follow FRONTEND_ORIGINS alone, as the original's

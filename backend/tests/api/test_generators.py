@@ -96,7 +96,7 @@ async def test_place_without_enough_money_is_400(api: Api) -> None:
 
 
 async def test_place_unknown_type_is_404(api: Api) -> None:
-    body = {"generator_type_id": str(uuid.uuid4()), "x_position": 5, "world_position": 0}
+    body = {"user_id": "", "generator_type_id": str(uuid.uuid4()), "x_position": 5, "world_position": 0}
     response = await api.post("/progress", body)
     assert response.status_code == 404
     assert isinstance(response.json()["detail"], str)
@@ -113,7 +113,12 @@ async def test_place_on_an_occupied_position_is_400(api: Api, app: FastAPI) -> N
 async def test_same_x_on_another_world_position_is_allowed(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="10")
     await place(api, x=50)
-    body = {"generator_type_id": await api.type_id(PLANT), "x_position": 50, "world_position": 1}
+    body = {
+        "user_id": "",
+        "generator_type_id": await api.type_id(PLANT),
+        "x_position": 50,
+        "world_position": 1,
+    }
     response = await api.post("/progress", body)
     assert response.status_code == 200, response.text
 
@@ -154,8 +159,22 @@ async def test_post_progress_for_another_user_id_is_403(api: Api, app: FastAPI) 
 
 async def test_post_progress_with_own_user_id_is_accepted(api: Api) -> None:
     body = {"user_id": api.user["user_id"], "generator_type_id": await api.type_id(), "x_position": 1}
-    response = await api.post("/progress", body)
+    response = await api.post("/progress", {**body, "world_position": 0})
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("missing", ["user_id", "world_position", "x_position", "generator_type_id"])
+async def test_post_progress_without_a_field_of_the_original_is_422(
+    api: Api, app: FastAPI, missing: str
+) -> None:
+    """The original's ProgressSaveIn required all four; its client always sends them."""
+    await grant(app, api.user["user_id"], money="1e9")
+    body = {"user_id": api.user["user_id"], "generator_type_id": await api.type_id(), "x_position": 1}
+    body = {**body, "world_position": 0}
+    del body[missing]
+    response = await api.post("/progress", body)
+    assert response.status_code == 422, response.text
+    assert (await progress(api))["generators"] == []
 
 
 async def test_get_progress_for_another_user_id_is_403(api: Api, app: FastAPI) -> None:
@@ -431,7 +450,12 @@ LONG_ID = "x" * 5000
 
 async def test_a_long_user_id_is_the_originals_403(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="1e9")
-    body = {"user_id": LONG_ID, "generator_type_id": await api.type_id(), "x_position": 5}
+    body = {
+        "user_id": LONG_ID,
+        "generator_type_id": await api.type_id(),
+        "x_position": 5,
+        "world_position": 0,
+    }
     for response in (
         await api.post("/progress", body),
         await api.get("/progress", params={"user_id": LONG_ID}),

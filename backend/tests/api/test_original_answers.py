@@ -107,14 +107,19 @@ async def test_an_empty_user_id_is_no_user_id(api: Api, app: FastAPI) -> None:
 
 
 async def test_a_long_unknown_generator_type_is_404(api: Api) -> None:
-    body = {"generator_type_id": "t" * 70, "x_position": 5, "world_position": 0}
+    body = {
+        "user_id": api.user["user_id"],
+        "generator_type_id": "t" * 70,
+        "x_position": 5,
+        "world_position": 0,
+    }
     response = await api.post("/progress", body)
     assert (response.status_code, response.json()) == (404, {"detail": "Generator type not found"})
 
 
 async def test_any_position_is_allowed_as_in_the_original(api: Api, app: FastAPI) -> None:
     await grant(app, api.user["user_id"], money="1e9")
-    body = {"generator_type_id": await api.type_id(), "x_position": -5, "world_position": 3}
+    body = {"user_id": "", "generator_type_id": await api.type_id(), "x_position": -5, "world_position": 3}
     response = await api.post("/progress", body)
     assert response.status_code == 200, response.text
     assert (response.json()["generator"]["x_position"], response.json()["generator"]["world_position"]) == (

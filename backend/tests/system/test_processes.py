@@ -95,11 +95,11 @@ def test_an_admin_edit_on_one_server_is_seen_by_the_other_within_a_second(
 
 
 def test_one_players_requests_alternate_between_servers(servers: tuple[str, str]) -> None:
-    token, _ = _signup(servers[0])
+    token, user = _signup(servers[0])
     type_id = httpx.get(f"{servers[0]}/generator_types").json()["types"][0]["id"]
     place = httpx.post(
         f"{servers[1]}/progress",
-        json={"generator_type_id": type_id, "x_position": 5, "world_position": 0},
+        json={"user_id": user["user_id"], "generator_type_id": type_id, "x_position": 5, "world_position": 0},
         headers=_bearer(token),
     )
     assert place.status_code == 200, place.text
@@ -120,7 +120,7 @@ def test_an_acknowledged_change_reaches_postgresql_within_two_seconds(
 ) -> None:
     token, user = _signup(servers[0])
     type_id = httpx.get(f"{servers[0]}/generator_types").json()["types"][0]["id"]
-    body = {"generator_type_id": type_id, "x_position": 7, "world_position": 0}
+    body = {"user_id": user["user_id"], "generator_type_id": type_id, "x_position": 7, "world_position": 0}
     assert httpx.post(f"{servers[0]}/progress", json=body, headers=_bearer(token)).status_code == 200
     acknowledged = time.monotonic()
     while not (_stored_doc(user["user_id"]) or {}).get("generators"):
@@ -142,7 +142,7 @@ def test_state_comes_back_from_postgresql_after_redis_loses_everything(
     username = f"r{uuid.uuid4().hex[:12]}"
     token, user = _signup(servers[0], username)
     type_id = httpx.get(f"{servers[0]}/generator_types").json()["types"][0]["id"]
-    body = {"generator_type_id": type_id, "x_position": 9, "world_position": 0}
+    body = {"user_id": user["user_id"], "generator_type_id": type_id, "x_position": 9, "world_position": 0}
     httpx.post(f"{servers[0]}/progress", json=body, headers=_bearer(token))
     deadline = time.monotonic() + 5
     while not (_stored_doc(user["user_id"]) or {}).get("generators") and time.monotonic() < deadline:

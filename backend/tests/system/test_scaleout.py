@@ -81,14 +81,11 @@ def balancer(test_environment: dict[str, str]) -> Iterator[str]:
 def test_a_players_requests_alternate_and_agree(balancer: str) -> None:
     username = f"x{uuid.uuid4().hex[:12]}"
     with httpx.Client(base_url=balancer, headers={"Origin": ORIGIN}) as client:
-        token = client.post("/signup", json={"username": username, "password": "password1"}).json()[
-            "access_token"
-        ]
-        client.headers["Authorization"] = f"Bearer {token}"
+        signup = client.post("/signup", json={"username": username, "password": "password1"}).json()
+        client.headers["Authorization"] = f"Bearer {signup['access_token']}"
         type_id = client.get("/generator_types").json()["types"][0]["id"]
-        placed = client.post(
-            "/progress", json={"generator_type_id": type_id, "x_position": 1, "world_position": 0}
-        )
+        body = {"user_id": signup["user"]["user_id"], "generator_type_id": type_id, "x_position": 1}
+        placed = client.post("/progress", json={**body, "world_position": 0})
         assert placed.status_code == 200, placed.text
         upstreams, generator_counts, ranks = set(), set(), set()
         for _ in range(4):

@@ -40,8 +40,9 @@ def _wait_until_flushed(environment: dict[str, str], timeout: float = 30.0) -> N
 
 def _place(base_url: str, token: str, x: int) -> None:
     types = httpx.get(f"{base_url}/generator_types").json()["types"]
-    body = {"generator_type_id": types[0]["id"], "x_position": x, "world_position": 0}
     headers = {"Authorization": f"Bearer {token}", "Origin": ORIGIN}
+    user_id = httpx.get(f"{base_url}/progress", headers=headers).json()["user_id"]
+    body = {"user_id": user_id, "generator_type_id": types[0]["id"], "x_position": x, "world_position": 0}
     response = httpx.post(f"{base_url}/progress", json=body, headers=headers)
     assert response.status_code == 200, response.text
 

@@ -47,10 +47,10 @@ class ProgressOut(BaseModel):
 
 
 class PlaceIn(BaseModel):
-    user_id: UserId
+    user_id: AnyText  # required, as the original's: another player's id is its 403 "User mismatch"
     generator_type_id: str  # any text: an id of no type is the original's 404
     x_position: Position
-    world_position: Position = 0
+    world_position: Position
     energy_data: WireData | None = None  # sent by the original client, ignored
     energy_high: WireHigh | None = None
 
