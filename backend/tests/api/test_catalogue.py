@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -192,3 +193,28 @@ async def test_admin_edit_applies_to_new_placements(api: Api, admin: Api, restor
     body = response.json()
     assert (body["user"]["money_data"], body["user"]["money_high"]) == (0, 0)
     assert body["generator"]["build_total_seconds"] == pytest.approx(1)
+
+
+async def test_edits_of_different_fields_sent_at_once_all_hold(
+    api: Api, admin: Api, restored: dict[str, Any]
+) -> None:
+    """Each edit builds on the stored type under a row lock, not on a process's cached catalogue (review D1: two
+    of three edits sent at once, or one after the other to two processes, were lost)."""
+    patches = [
+        {"heat": restored["heat"] + 7},
+        {"tolerance": restored["tolerance"] + 9},
+        {"install_seconds": 77},
+    ]
+    answers = await asyncio.gather(
+        *(
+            admin.http.patch(f"/admin/generator_types/{EDITED}", json=patch, headers=admin.headers)
+            for patch in patches
+        )
+    )
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    edited = (await catalogue(api.http))["types"][EDITED]
+    assert (edited["heat"], edited["tolerance"], edited["install_seconds"]) == (
+        restored["heat"] + 7,
+        restored["tolerance"] + 9,
+        77,
+    )

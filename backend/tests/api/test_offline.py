@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import PLANT, Clock, another_player, built, user_of, value
+from tests.api.conftest import PLANT, Clock, another_player, built, login, user_of, value
 from tests.conftest import Api
 
 
@@ -55,3 +55,28 @@ async def test_play_time_does_not_count_an_absence(api: Api, clock: Clock) -> No
     clock.advance(3600)
     await api.get("/tutorial/status")
     assert (await user_of(api))["play_time_ms"] - start < 1000
+
+
+async def test_an_admins_decision_pays_no_production_past_the_cap(api: Api, admin: Api, clock: Clock) -> None:
+    """Accepting an inquiry (or `tycoon grant-money`) settles a player who left with the cap their own next
+    request applies: it must not store the whole absence's production (review D2)."""
+    await built(api, PLANT, money="0")
+    inquiry = (await api.post("/inquiries", {"type": "bug", "content": "a bug"})).json()
+    before = value(await user_of(api), "energy")
+    clock.advance(40_000)
+    accepted = await admin.post(f"/inquiries/{inquiry['inquiry_id']}/accept")
+    assert accepted.status_code == 200, accepted.text
+    user = await user_of(api)
+    assert float(value(user, "energy") - before) == pytest.approx(28_800, abs=1)
+    assert user["supercoin"] == 1
+
+
+async def test_the_login_answer_shows_production_up_to_the_cap(api: Api, clock: Clock) -> None:
+    """The login answer agrees with the player's next request (review D3: it showed the whole absence)."""
+    await built(api, PLANT, money="0")
+    before = value(await user_of(api), "energy")
+    clock.advance(40_000)
+    response = await login(api.http, api.user["username"])
+    assert response.status_code == 200, response.text
+    assert float(value(response.json()["user"], "energy") - before) == pytest.approx(28_800, abs=1)
+    assert float(value(await user_of(api), "energy") - before) == pytest.approx(28_800, abs=1)

@@ -46,8 +46,10 @@ async def authenticate(engine: AsyncEngine, redis: Redis, game: Game, username: 
     loaded = await game.store.load(account.id)
     if loaded is None:
         raise InvalidCredentials()
-    now = time.time()
-    return Player(SessionPrincipal(account.id, account.is_admin), loaded, game.settle(loaded, now), now)
+    now = time.time()  # the answer shows what the player's next request will: a login counts no presence
+    return Player(
+        SessionPrincipal(account.id, account.is_admin), loaded, game.settle_unattended(loaded, now), now
+    )
 
 
 async def _confirm_password(redis: Redis, account: AccountRecord, password: str) -> None:

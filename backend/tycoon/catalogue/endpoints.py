@@ -45,12 +45,10 @@ async def edit_generator_type(
     game: GameDep,
     redis: RedisDep,
 ) -> GeneratorTypeOut:
-    current = game.catalogue.current.by_index(index)
-    if current is None:
+    saved = await repository.edit_type(request.app.state.engine, index, patch.apply)
+    if saved is None:
         raise GeneratorTypeNotFound()
-    edited = patch.apply(current)
-    async with request.app.state.engine.begin() as conn:
-        version = await repository.save_type(conn, edited)
+    edited, version = saved
     await publish_version(redis, version)
     await game.catalogue.refresh(request.app.state.engine, redis)
     return GeneratorTypeOut(**type_out(edited))

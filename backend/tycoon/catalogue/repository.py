@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tycoon.kit.bignum import BigValue
 from tycoon.models import CatalogueVersion, GeneratorTypeRow
@@ -69,12 +70,23 @@ async def load(engine: AsyncEngine) -> Catalogue:
     return Catalogue(tuple(_from_row(row) for row in rows) or DEFAULT_GENERATOR_TYPES, version)
 
 
-async def save_type(conn: AsyncConnection, gtype: GeneratorType) -> int:
-    """Store an edited type and bump the catalogue version; returns the new version."""
-    values = _to_row(gtype)
-    del values["index"]
-    await conn.execute(update(GeneratorTypeRow).where(GeneratorTypeRow.index == gtype.index).values(values))
-    bumped = await conn.execute(
-        text("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version")
-    )
-    return int(bumped.scalar_one())
+async def edit_type(
+    engine: AsyncEngine, index: int, edit: Callable[[GeneratorType], GeneratorType]
+) -> tuple[GeneratorType, int] | None:
+    """Apply `edit` to the stored type under a row lock, so that edits made at once each build on the one before
+    (not on a process's cached catalogue), and bump the catalogue version. Returns the edited type and the new
+    version; None when no type has that index."""
+    async with AsyncSession(engine) as session, session.begin():
+        row = await session.scalar(
+            select(GeneratorTypeRow).where(GeneratorTypeRow.index == index).with_for_update()
+        )
+        if row is None:
+            return None
+        edited = edit(_from_row(row))
+        values = _to_row(edited)
+        del values["index"]
+        await session.execute(update(GeneratorTypeRow).where(GeneratorTypeRow.index == index).values(values))
+        bumped = await session.execute(
+            text("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version")
+        )
+        return edited, int(bumped.scalar_one())

@@ -81,17 +81,19 @@ class Game:
         return settled_state(loaded, self.catalogue.current, now, produce_until)
 
     def settle_unattended(self, loaded: LoadedPlayer, now: float) -> PlayerState:
-        """The state at `now` of a player who may have left after their last request (scheduled jobs)."""
+        """The state at `now` of a player who may have left after their last request: for what is not the
+        player's own request (scheduled jobs, an admin's reward, the login answer), which counts no presence."""
         if loaded.away_since_ms is not None:
             produce_until = loaded.away_since_ms / 1000 + self.presence.offline_cap_s
-        elif now * 1000 - loaded.last_seen_ms > self.presence.play_window_ms:
+        elif loaded.last_seen_ms and now * 1000 - loaded.last_seen_ms > self.presence.play_window_ms:
             produce_until = loaded.last_seen_ms / 1000 + self.presence.offline_cap_s
         else:
             produce_until = math.inf  # still playing
         return settled_state(loaded, self.catalogue.current, now, produce_until)
 
-    async def act(self, player: Player, action: Callable[[PlayerState], T]) -> T:
-        """Apply `action` to the player's state and save it; GameErrors from the action propagate unsaved."""
+    async def act(self, player: Player, action: Callable[[PlayerState], T], *, unattended: bool = False) -> T:
+        """Apply `action` to the player's state and save it; GameErrors from the action propagate unsaved.
+        `unattended`: not the player's own request (a retry settles as `settle_unattended`)."""
         for _ in range(MAX_ATTEMPTS):
             result = action(player.state)
             version = await self.store.save(player.loaded, player.state, int(player.now * 1000))
@@ -101,25 +103,27 @@ class Game:
                 ACTIONS.labels(action=action_name(action)).inc()
                 return result
             await asyncio.sleep(random.uniform(0, 0.005))
-            await self._reload(player)
+            await self._reload(player, unattended)
         raise Contention()
 
     async def act_on_user(self, user_id: str, action: Callable[[PlayerState], T]) -> T:
-        """Apply an action to another player's state (an admin granting a reward)."""
+        """Apply an action to another player's state (an admin granting a reward): a player who left produces no
+        longer than the offline cap, as their own next request will see it."""
         loaded = await self.store.load(user_id)
         if loaded is None:
             raise UserGone()
         now = time.time()
-        player = Player(SessionPrincipal(user_id, False), loaded, self.settle(loaded, now), now)
-        return await self.act(player, action)
+        player = Player(SessionPrincipal(user_id, False), loaded, self.settle_unattended(loaded, now), now)
+        return await self.act(player, action, unattended=True)
 
-    async def _reload(self, player: Player) -> None:
+    async def _reload(self, player: Player, unattended: bool = False) -> None:
         loaded = await self.store.load(player.user_id)
         if loaded is None:
             raise UserGone()
         player.now = max(player.now, time.time())
         player.loaded = loaded
-        player.state = self.settle(loaded, player.now)
+        settle = self.settle_unattended if unattended else self.settle
+        player.state = settle(loaded, player.now)
 
     async def settle_absence(self, player: Player) -> None:
         """After an absence longer than the production window, store the capped state once (best effort)."""

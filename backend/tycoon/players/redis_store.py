@@ -162,13 +162,14 @@ class RedisPlayerStore:
         return installed >= 0
 
     async def load(self, user_id: str) -> LoadedPlayer | None:
-        row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
+        fields = ["v", "doc", "pt", "away", "seen"]
+        row = await self._redis.hmget(keys.player(user_id), fields)
         (PLAYER_CACHE_HIT if row[0] is not None else PLAYER_CACHE_MISS).inc()
         if row[0] is None:
             if not await self._install_from_postgres(user_id):
                 return None
-            row = await self._redis.hmget(keys.player(user_id), ["v", "doc", "pt", "away"])
-        return _loaded(user_id, [None, *(_text(value) for value in row)])
+            row = await self._redis.hmget(keys.player(user_id), fields)
+        return _loaded(user_id, [None, *(_text(value) for value in row[:4])], _text(row[4]))
 
     async def load_many(self, user_ids: list[str]) -> list[LoadedPlayer]:
         async with self._redis.pipeline(transaction=False) as pipe:
