@@ -19,6 +19,7 @@ from starlette.routing import Route
 from tests.conftest import make_settings
 from tycoon.app import create_app
 from tycoon.auth.cookies import ACCESS_COOKIE
+from tycoon.auth.deps import CurrentPlayer
 from tycoon.errors import QuotaPolicy, RateLimited, TooManyRequests
 from tycoon.ratelimit.limits import CHARGED, Limits, address_key, quota_policy
 from tycoon.ratelimit.memory import RefusalMemory, credentials_key
@@ -214,6 +215,18 @@ def test_a_route_without_a_session_must_have_a_fixed_path() -> None:
         return index
 
     with pytest.raises(ValueError, match="fixed path"):
+        public_paths(router.routes)
+
+
+def test_a_route_with_a_session_must_not_end_with_a_slash() -> None:
+    """The middleware charges a path ending in a slash before its answer, as the router's redirect."""
+    router = APIRouter()
+
+    @router.get("/progress/")
+    async def progress(player: CurrentPlayer) -> str:
+        return player.user_id
+
+    with pytest.raises(ValueError, match="slash"):
         public_paths(router.routes)
 
 

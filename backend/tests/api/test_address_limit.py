@@ -40,8 +40,17 @@ async def limited(request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncCl
         ("DELETE", "/change/rate", {"Authorization": "Bearer made-up"}),  # 405
         ("POST", "/tutorial/skip", {"Cookie": f"{ACCESS_COOKIE}=made-up"}),  # 403: no CSRF token
         ("POST", "/progress", {"Authorization": "Bearer made-up", "Content-Type": "application/json"}),  # 422
+        ("GET", "/progress/", {"Authorization": "Bearer made-up"}),  # 307 to /progress
     ],
-    ids=["unknown-token", "empty-token", "unknown-path", "wrong-method", "csrf-refusal", "unreadable-body"],
+    ids=[
+        "unknown-token",
+        "empty-token",
+        "unknown-path",
+        "wrong-method",
+        "csrf-refusal",
+        "unreadable-body",
+        "slash-redirect",
+    ],
 )
 @pytest.mark.parametrize("at_once", [False, True], ids=["one-by-one", "at-once"])
 async def test_requests_with_credentials_are_held_to_the_address_limit(
@@ -53,3 +62,16 @@ async def test_requests_with_credentials_are_held_to_the_address_limit(
     answers = await asyncio.gather(*send) if at_once else [await request for request in send]
     statuses = [answer.status_code for answer in answers]
     assert statuses.count(429) >= 2 * BURST, statuses  # a refill of at most a second's worth in between
+
+
+async def test_slash_redirects_sent_one_by_one_are_held_to_the_rate(limited: httpx.AsyncClient) -> None:
+    """A review's keep-alive loop of `GET /progress/` with a token got about twice the rate: the redirect was
+    charged after its answer, so each time the remembered refusal ran out, two were served per token."""
+    start = loop_time = asyncio.get_running_loop().time()
+    served = 0
+    while loop_time - start < 1.5:
+        answer = await limited.get("/progress/", headers={"Authorization": "Bearer made-up"})
+        served += answer.status_code != 429
+        await asyncio.sleep(0.005)
+        loop_time = asyncio.get_running_loop().time()
+    assert served <= BURST + BURST * (loop_time - start) + 1

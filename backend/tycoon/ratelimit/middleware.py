@@ -84,8 +84,9 @@ class RateLimitMiddleware:
     """The per-address limit for every request the session script does not limit: those without credentials,
     and those with credentials to a route that opens no session (`public_paths`: the catalogue, sign-up, login,
     refresh, health, documentation), where a made-up Authorization header would otherwise pass unlimited.
-    A request with credentials that another of our layers answers before the session script is charged there
-    (AddressLimit); one that none of them charged (a slash redirect) is charged after its answer."""
+    A request with credentials to a path ending in a slash (the router's redirect; no session route ends so) is
+    charged before its answer. One that another of our layers answers before the session script is charged there
+    (AddressLimit); one that none of them charged is charged after its answer."""
 
     def __init__(self, app: ASGIApp, limit: AddressLimit) -> None:
         self.app = app
@@ -112,6 +113,10 @@ class RateLimitMiddleware:
         """Whether the session script will charge this request's limits."""
         if not _has_credentials(scope):
             return False
+        if scope["path"].endswith(
+            "/"
+        ):  # no session route's path does (public_paths): the router redirects it
+            return False
         if self._public is None:
             public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
             self._public = public
@@ -131,6 +136,8 @@ def public_paths(routes: Iterable[BaseRoute]) -> frozenset[str]:
     paths = set()
     for route in routes:
         if isinstance(route, APIRoute) and opens_session(route.dependant):
+            if route.path.endswith("/"):
+                raise ValueError(f"{route.path}: a route with a session must not end with a slash")
             continue
         path: str | None = getattr(route, "path", None)  # None: FastAPI's wrapper of an included router
         if path is None:
