@@ -8,6 +8,8 @@ export DATABASE_URL=${DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export PORT=${PORT:-8000}
+export HOST=${HOST:-127.0.0.1}  # this machine only: a development server with the default SECRET_KEY
+export API_URL=http://127.0.0.1:$PORT  # where the client's /api proxy goes (frontend/vite.config.ts)
 
 database=$(basename "${DATABASE_URL%%\?*}")
 if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$database'" | grep -q 1; then
@@ -34,5 +36,5 @@ trap cleanup EXIT INT TERM
 if [ -d ../frontend ]; then
   (cd ../frontend && npm run dev -- --host 127.0.0.1 --port 5173 --strictPort) & pids+=($!)
 fi
-echo "API http://127.0.0.1:$PORT (docs at /docs), client http://127.0.0.1:5173 — Ctrl-C stops all"
+echo "API http://$HOST:$PORT (docs at /docs), client http://127.0.0.1:5173 — Ctrl-C stops all"
 wait -n "${pids[@]}"

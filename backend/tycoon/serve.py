@@ -12,6 +12,7 @@ from tycoon.config import Settings
 
 APP = "tycoon.app:create_app()"
 DEFAULT_PORT = 8000
+DEFAULT_HOST = "0.0.0.0"  # in a container every interface is the container's; `make run` binds 127.0.0.1
 # Platforms send SIGTERM and wait ~30 s before SIGKILL: in-flight requests get 25 s to finish.
 GRACEFUL_TIMEOUT_SECONDS = 25
 # Longer than the proxies' idle timeout (60 s), so a proxy never reuses a connection we are closing.
@@ -23,10 +24,10 @@ MAX_REQUESTS = 1_000_000
 MAX_REQUESTS_JITTER = 200_000
 
 
-def gunicorn_argv(port: int, workers: int, app: str = APP) -> list[str]:
+def gunicorn_argv(port: int, workers: int, app: str = APP, host: str = DEFAULT_HOST) -> list[str]:
     argv = [sys.executable, "-m", "gunicorn", app, "--config", "python:tycoon.gunicorn_conf"]
     argv += ["--worker-class", "tycoon.worker_class.TycoonWorker", "--workers", str(workers)]
-    argv += ["--bind", f"0.0.0.0:{port}", "--keep-alive", str(KEEPALIVE_SECONDS)]
+    argv += ["--bind", f"{host}:{port}", "--keep-alive", str(KEEPALIVE_SECONDS)]
     argv += ["--graceful-timeout", str(GRACEFUL_TIMEOUT_SECONDS), "--timeout", "60"]
     argv += ["--max-requests", str(MAX_REQUESTS), "--max-requests-jitter", str(MAX_REQUESTS_JITTER)]
     argv += ["--no-control-socket"]  # its default path is per user, not per server: servers would share it
@@ -50,5 +51,5 @@ def exec_api(settings: Settings, port: int | None = None) -> NoReturn:
     directory = metrics_dir(settings, port)
     os.makedirs(directory, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
-    argv = gunicorn_argv(port, settings.web_concurrency)
+    argv = gunicorn_argv(port, settings.web_concurrency, host=os.environ.get("HOST") or DEFAULT_HOST)
     os.execv(argv[0], argv)
