@@ -104,12 +104,42 @@ class UsernameTaken(GameError):
     detail = "Username already exists"
 
 
-class InvalidUsername(GameError):
-    detail = "Username must be 3-20 letters, digits or underscores"
+# The sign-up rules (ORIGINAL-RULES §13), one error per rule with the original's text, checked in its order.
+class UsernameRequired(GameError):
+    detail = "Username is required"
 
 
-class InvalidPassword(GameError):
-    detail = "Password must be 8-128 characters with at least one letter and one digit"
+class UsernameTooShort(GameError):
+    detail = "Username must be at least 3 characters"
+
+
+class UsernameTooLong(GameError):
+    detail = "Username must be at most 20 characters"
+
+
+class UsernameCharacters(GameError):
+    detail = "Username can only contain letters, numbers, and underscores"
+
+
+class PasswordTooShort(GameError):
+    detail = "Password must be at least 8 characters."
+
+
+class PasswordTooLong(GameError):
+    detail = "Password too long."
+
+
+class PasswordLettersAndDigits(GameError):
+    detail = "Password must include letters and digits."
+
+
+USERNAME_RULES: tuple[type[GameError], ...] = (
+    UsernameRequired,
+    UsernameTooShort,
+    UsernameTooLong,
+    UsernameCharacters,
+)
+PASSWORD_RULES: tuple[type[GameError], ...] = (PasswordTooShort, PasswordTooLong, PasswordLettersAndDigits)
 
 
 class WrongPassword(GameError):

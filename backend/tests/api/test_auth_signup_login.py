@@ -22,7 +22,16 @@ from tests.api.conftest import (
 )
 from tests.conftest import Api
 from tycoon.auth import passwords, throttle
-from tycoon.errors import InvalidPassword, InvalidUsername
+from tycoon.errors import (
+    GameError,
+    PasswordLettersAndDigits,
+    PasswordTooLong,
+    PasswordTooShort,
+    UsernameCharacters,
+    UsernameRequired,
+    UsernameTooLong,
+    UsernameTooShort,
+)
 from tycoon.observability import middleware
 
 ZERO_AT_SIGNUP = (
@@ -278,7 +287,7 @@ async def test_signup_with_a_long_username_is_the_username_rules_400(
     client: httpx.AsyncClient, length: int
 ) -> None:
     response = await client.post("/signup", json={"username": "a" * length, "password": PASSWORD})
-    assert (response.status_code, response.json()) == (400, {"detail": InvalidUsername.detail})
+    assert (response.status_code, response.json()) == (400, {"detail": UsernameTooLong.detail})
 
 
 @pytest.mark.parametrize("length", [129, 1025, 100_000])
@@ -291,7 +300,7 @@ async def test_signup_with_a_long_password_is_the_password_rules_400_before_any_
     monkeypatch.setattr(passwords, "hash_password", never)
     body = {"username": new_username(), "password": "a1" * (length // 2) + "a" * (length % 2)}
     response = await client.post("/signup", json=body)
-    assert (response.status_code, response.json()) == (400, {"detail": InvalidPassword.detail})
+    assert (response.status_code, response.json()) == (400, {"detail": PasswordTooLong.detail})
 
 
 async def test_login_with_a_long_username_or_password_is_the_failed_logins_401(api: Api) -> None:
@@ -347,3 +356,25 @@ async def test_a_lone_surrogate_in_credentials_is_422_not_a_hashing_failure(
     for path in ("/signup", "/login"):
         response = await client.post(path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "refusal"),
+    [
+        ("", PASSWORD, UsernameRequired),
+        ("ab", PASSWORD, UsernameTooShort),
+        ("a" * 21, PASSWORD, UsernameTooLong),
+        ("bad name", PASSWORD, UsernameCharacters),
+        ("a-b", "", UsernameCharacters),  # the username is checked first, as in the original
+        ("발전소_왕", "short1", PasswordTooShort),  # Unicode letters are a username's letters
+        ("name_ok", "", PasswordTooShort),
+        ("name_ok", "a1" * 64 + "x", PasswordTooLong),
+        ("name_ok", "onlyletters", PasswordLettersAndDigits),
+        ("name_ok", "12345678", PasswordLettersAndDigits),
+    ],
+)
+async def test_signup_rules_answer_the_originals_messages_in_its_order(
+    client: httpx.AsyncClient, username: str, password: str, refusal: type[GameError]
+) -> None:
+    response = await client.post("/signup", json={"username": username, "password": password})
+    assert (response.status_code, response.json()) == (400, {"detail": refusal.detail})

@@ -12,10 +12,10 @@ from tycoon.auth.deps import CurrentPlayer, GameDep, authorization_token
 from tycoon.auth.sessions import Session, SessionConfig, TokenPair
 from tycoon.config import Settings
 from tycoon.errors import (
+    PASSWORD_RULES,
+    USERNAME_RULES,
     GameError,
     InvalidCredentials,
-    InvalidPassword,
-    InvalidUsername,
     LoginCooldown,
     RefreshTokenInvalid,
     TooManyAttempts,
@@ -106,7 +106,7 @@ async def _start_session(
     "/signup",
     response_model=AuthOut,
     operation_id="signup",
-    responses=refusals(InvalidUsername, InvalidPassword, UsernameTaken, TooManyAttempts),
+    responses=refusals(*USERNAME_RULES, *PASSWORD_RULES, UsernameTaken, TooManyAttempts),
 )
 async def signup(
     body: Credentials, request: Request, response: Response, settings: SettingsDep, redis: RedisDep, game: GameDep

@@ -7,17 +7,25 @@ burst of sign-ups cannot starve the game requests of memory or CPU.
 from __future__ import annotations
 
 import asyncio
-import re
 
 import anyio.to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from tycoon.errors import InvalidPassword, InvalidUsername
+from tycoon.errors import (
+    PasswordLettersAndDigits,
+    PasswordTooLong,
+    PasswordTooShort,
+    UsernameCharacters,
+    UsernameRequired,
+    UsernameTooLong,
+    UsernameTooShort,
+)
 
 _HASHER = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1),))
 _LIMIT = asyncio.Semaphore(2)
-_USERNAME = re.compile(r"^[\w]{3,20}$")  # Unicode letters, digits and underscore
+MIN_USERNAME, MAX_USERNAME = 3, 20
+MIN_PASSWORD, MAX_PASSWORD = 8, 128
 
 
 async def hash_password(password: str) -> str:
@@ -39,15 +47,31 @@ _DUMMY = _HASHER.hash("not-a-real-password-1")
 
 
 def is_valid_username(username: str) -> bool:
-    return _USERNAME.fullmatch(username) is not None
+    return MIN_USERNAME <= len(username) <= MAX_USERNAME and _username_characters(username)
+
+
+def _username_characters(username: str) -> bool:
+    """Unicode letters and digits and the underscore, as the original's `isalnum() or '_'`."""
+    return all(c.isalnum() or c == "_" for c in username)
 
 
 def check_username(username: str) -> None:
-    if not is_valid_username(username):
-        raise InvalidUsername()
+    """The original's checks, in its order and with its messages."""
+    if not username:
+        raise UsernameRequired()
+    if len(username) < MIN_USERNAME:
+        raise UsernameTooShort()
+    if len(username) > MAX_USERNAME:
+        raise UsernameTooLong()
+    if not _username_characters(username):
+        raise UsernameCharacters()
 
 
 def check_password(password: str) -> None:
-    long_enough = 8 <= len(password) <= 128
-    if not (long_enough and any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
-        raise InvalidPassword()
+    """The original's checks, in its order and with its messages."""
+    if len(password) < MIN_PASSWORD:
+        raise PasswordTooShort()
+    if len(password) > MAX_PASSWORD:
+        raise PasswordTooLong()
+    if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        raise PasswordLettersAndDigits()
