@@ -21,17 +21,9 @@ from tests.api.conftest import (
     new_username,
 )
 from tests.conftest import Api
+from tycoon import errors
 from tycoon.auth import passwords, throttle
-from tycoon.errors import (
-    GameError,
-    PasswordLettersAndDigits,
-    PasswordTooLong,
-    PasswordTooShort,
-    UsernameCharacters,
-    UsernameRequired,
-    UsernameTooLong,
-    UsernameTooShort,
-)
+from tycoon.errors import GameError
 from tycoon.observability import middleware
 
 ZERO_AT_SIGNUP = (
@@ -287,7 +279,7 @@ async def test_signup_with_a_long_username_is_the_username_rules_400(
     client: httpx.AsyncClient, length: int
 ) -> None:
     response = await client.post("/signup", json={"username": "a" * length, "password": PASSWORD})
-    assert (response.status_code, response.json()) == (400, {"detail": UsernameTooLong.detail})
+    assert (response.status_code, response.json()) == (400, {"detail": errors.UsernameTooLong.detail})
 
 
 @pytest.mark.parametrize("length", [129, 1025, 100_000])
@@ -300,7 +292,7 @@ async def test_signup_with_a_long_password_is_the_password_rules_400_before_any_
     monkeypatch.setattr(passwords, "hash_password", never)
     body = {"username": new_username(), "password": "a1" * (length // 2) + "a" * (length % 2)}
     response = await client.post("/signup", json=body)
-    assert (response.status_code, response.json()) == (400, {"detail": PasswordTooLong.detail})
+    assert (response.status_code, response.json()) == (400, {"detail": errors.PasswordTooLong.detail})
 
 
 async def test_login_with_a_long_username_or_password_is_the_failed_logins_401(api: Api) -> None:
@@ -361,16 +353,16 @@ async def test_a_lone_surrogate_in_credentials_is_422_not_a_hashing_failure(
 @pytest.mark.parametrize(
     ("username", "password", "refusal"),
     [
-        ("", PASSWORD, UsernameRequired),
-        ("ab", PASSWORD, UsernameTooShort),
-        ("a" * 21, PASSWORD, UsernameTooLong),
-        ("bad name", PASSWORD, UsernameCharacters),
-        ("a-b", "", UsernameCharacters),  # the username is checked first, as in the original
-        ("발전소_왕", "short1", PasswordTooShort),  # Unicode letters are a username's letters
-        ("name_ok", "", PasswordTooShort),
-        ("name_ok", "a1" * 64 + "x", PasswordTooLong),
-        ("name_ok", "onlyletters", PasswordLettersAndDigits),
-        ("name_ok", "12345678", PasswordLettersAndDigits),
+        ("", PASSWORD, errors.UsernameRequired),
+        ("ab", PASSWORD, errors.UsernameTooShort),
+        ("a" * 21, PASSWORD, errors.UsernameTooLong),
+        ("bad name", PASSWORD, errors.UsernameCharacters),
+        ("a-b", "", errors.UsernameCharacters),  # the username is checked first, as in the original
+        ("발전소_왕", "short1", errors.PasswordTooShort),  # Unicode letters are a username's letters
+        ("name_ok", "", errors.PasswordTooShort),
+        ("name_ok", "a1" * 64 + "x", errors.PasswordTooLong),
+        ("name_ok", "onlyletters", errors.PasswordLettersAndDigits),
+        ("name_ok", "12345678", errors.PasswordLettersAndDigits),
     ],
 )
 async def test_signup_rules_answer_the_originals_messages_in_its_order(
