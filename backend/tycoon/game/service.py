@@ -91,9 +91,8 @@ class Game:
             produce_until = math.inf  # still playing
         return settled_state(loaded, self.catalogue.current, now, produce_until)
 
-    async def act(self, player: Player, action: Callable[[PlayerState], T], *, unattended: bool = False) -> T:
-        """Apply `action` to the player's state and save it; GameErrors from the action propagate unsaved.
-        `unattended`: not the player's own request (a retry settles as `settle_unattended`)."""
+    async def act(self, player: Player, action: Callable[[PlayerState], T]) -> T:
+        """Apply `action` to the player's state and save it; GameErrors from the action propagate unsaved."""
         for _ in range(MAX_ATTEMPTS):
             result = action(player.state)
             version = await self.store.save(player.loaded, player.state, int(player.now * 1000))
@@ -103,7 +102,7 @@ class Game:
                 ACTIONS.labels(action=action_name(action)).inc()
                 return result
             await asyncio.sleep(random.uniform(0, 0.005))
-            await self._reload(player, unattended)
+            await self._reload(player)
         raise Contention()
 
     async def act_on_user(self, user_id: str, action: Callable[[PlayerState], T]) -> T:
@@ -114,16 +113,17 @@ class Game:
             raise UserGone()
         now = time.time()
         player = Player(SessionPrincipal(user_id, False), loaded, self.settle_unattended(loaded, now), now)
-        return await self.act(player, action, unattended=True)
+        return await self.act(player, action)
 
-    async def _reload(self, player: Player, unattended: bool = False) -> None:
+    async def _reload(self, player: Player) -> None:
+        """The stored state again, after a concurrent save. `settle_unattended` serves a player's own request too:
+        the reload reads the presence the request's session script has just written."""
         loaded = await self.store.load(player.user_id)
         if loaded is None:
             raise UserGone()
         player.now = max(player.now, time.time())
         player.loaded = loaded
-        settle = self.settle_unattended if unattended else self.settle
-        player.state = settle(loaded, player.now)
+        player.state = self.settle_unattended(loaded, player.now)
 
     async def settle_absence(self, player: Player) -> None:
         """After an absence longer than the production window, store the capped state once (best effort)."""

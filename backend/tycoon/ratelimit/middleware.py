@@ -113,9 +113,8 @@ class RateLimitMiddleware:
         """Whether the session script will charge this request's limits."""
         if not _has_credentials(scope):
             return False
-        if scope["path"].endswith(
-            "/"
-        ):  # no session route's path does (public_paths): the router redirects it
+        # No session route's path ends in a slash (public_paths): the router redirects such a request.
+        if scope["path"].endswith("/"):
             return False
         if self._public is None:
             public: frozenset[str] = getattr(scope["app"].state, "public_paths", frozenset())
