@@ -88,7 +88,8 @@ def get_retrying(client: httpx.Client, path: str) -> httpx.Response:
 
 
 def requests_counted(base: str, handler: str) -> float:
-    text = httpx.get(f"{base}/metrics", timeout=30).text
+    with httpx.Client(base_url=base, timeout=30) as client:  # its GET may meet a worker being replaced too
+        text = get_retrying(client, "/metrics").text
     return sum(
         sample.value
         for family in text_string_to_metric_families(text)
@@ -117,7 +118,9 @@ def test_the_container_health_check_passes(server: tuple[str, Path]) -> None:
     base, _ = server
     port = base.rsplit(":", 1)[1]
     probe = ["python", "-m", "tycoon.health.probe", "api"]
-    assert subprocess.run(probe, cwd=BACKEND, env={**os.environ, "PORT": port}, check=False).returncode == 0
+    # Docker's HEALTHCHECK tries 3 times: one probe may meet a worker that reached --max-requests (get_retrying)
+    live = {**os.environ, "PORT": port}
+    assert any(subprocess.run(probe, cwd=BACKEND, env=live, check=False).returncode == 0 for _ in range(3))
     closed = {**os.environ, "PORT": str(free_port())}
     assert subprocess.run(probe, cwd=BACKEND, env=closed, check=False).returncode == 1
 
