@@ -68,7 +68,13 @@ class CatalogueCache:
         poller, nor write a traceback twice a second per worker: the first failure of a run is logged with its
         traceback, the following ones once a minute with their count, and the recovery."""
         failures, logged_at = 0, 0.0
+        task = asyncio.current_task()
         while True:
+            if task is not None and task.cancelling():
+                # Cancelled during a refresh, and a library swallowed it: Python 3.11's asyncio.wait_for, which
+                # redis-py wraps each command's send in, returns the result when the command ends as the cancel
+                # arrives. Sleeping on would hold the process's shutdown forever.
+                raise asyncio.CancelledError
             await asyncio.sleep(interval)
             try:
                 await self.refresh(engine, redis)
