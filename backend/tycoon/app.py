@@ -65,6 +65,7 @@ from tycoon.ratelimit.middleware import (
 )
 from tycoon.rebirth.endpoints import router as rebirth_router
 from tycoon.redis import create_redis
+from tycoon.shutdown import close_stores
 from tycoon.special.endpoints import router as special_router
 from tycoon.tutorial.endpoints import router as tutorial_router
 from tycoon.upgrades.endpoints import router as upgrades_router
@@ -91,8 +92,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
-        await app.state.redis.aclose()
-        await app.state.engine.dispose()
+        await close_stores(app.state.redis, app.state.engine)
 
 
 class TycoonApp(FastAPI):

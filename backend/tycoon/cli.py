@@ -84,6 +84,7 @@ def _with_stack(work: Callable[..., Awaitable[str]]) -> Callable[[argparse.Names
         async def main() -> str:
             from tycoon.postgres import create_engine
             from tycoon.redis import create_redis
+            from tycoon.shutdown import close_stores
 
             settings = get_settings()
             redis = create_redis(settings, pool_size=4)
@@ -91,8 +92,7 @@ def _with_stack(work: Callable[..., Awaitable[str]]) -> Callable[[argparse.Names
             try:
                 return await work(args, redis, engine)
             finally:
-                await redis.aclose()
-                await engine.dispose()
+                await close_stores(redis, engine)
 
         print(asyncio.run(main()))
 

@@ -15,6 +15,7 @@ from tycoon.observability.logging import configure_logging
 from tycoon.observability.sentry import init_sentry
 from tycoon.postgres import create_engine
 from tycoon.redis import create_redis
+from tycoon.shutdown import close_stores
 
 QUEUE_NAME = "tycoon:jobs"
 # A stream keeps its entries after they are acknowledged: without a bound it grew by ~1.3 jobs a second (~27 MB a
@@ -56,5 +57,4 @@ async def _startup(state: TaskiqState) -> None:
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
 async def _shutdown(state: TaskiqState) -> None:
-    await state.redis.aclose()
-    await state.engine.dispose()
+    await close_stores(state.redis, state.engine)
