@@ -199,21 +199,23 @@ async def test_other_scopes_pass_through() -> None:
     assert seen == ["lifespan"]
 
 
-def test_the_app_puts_the_guard_around_the_overload_bound() -> None:
+def test_the_app_puts_the_guard_around_the_overload_bounds() -> None:
     from tycoon.app import create_app
     from tycoon.config import Settings
-    from tycoon.overload import InflightLimitMiddleware
+    from tycoon.overload import BoundsByPath, InflightLimitMiddleware
 
     settings = Settings(
         max_body_bytes=123, body_timeout_seconds=4.5, frontend_origins=["https://game.example"]
     )
     stack = create_app(settings).build_middleware_stack()
     assert isinstance(stack, BodyGuardMiddleware)
-    assert isinstance(stack.app, InflightLimitMiddleware)
+    assert isinstance(stack.app, BoundsByPath)
     assert (stack.max_bytes, stack.timeout) == (123, 4.5)
-    hsts = (b"strict-transport-security", HSTS)  # served over https: both refusing layers send HSTS
+    hsts = (b"strict-transport-security", HSTS)  # served over https: every refusing layer sends HSTS
     assert hsts in stack._extra_headers
-    assert hsts in stack.app._busy_headers
+    for bound in (stack.app.fast, stack.app.slow):
+        assert isinstance(bound, InflightLimitMiddleware)
+        assert hsts in bound._busy_headers
 
 
 async def test_unfinished_bodies_beyond_the_budget_get_503_and_the_budget_is_given_back(

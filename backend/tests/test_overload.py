@@ -8,7 +8,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from tycoon.bodyguard import BodyGuardMiddleware
-from tycoon.overload import InflightLimitMiddleware
+from tycoon.overload import BoundsByPath, InflightLimitMiddleware
 
 LIMIT = 3
 
@@ -282,19 +282,89 @@ async def test_a_refusal_carries_cors_headers_for_an_allowed_origin_and_prefligh
     assert preflight.status_code == 200  # passed to the app (the CORS middleware answers it there)
 
 
-def test_the_app_puts_the_bound_outside_every_framework_layer() -> None:
+def test_the_app_puts_the_bounds_outside_every_framework_layer() -> None:
     from starlette.middleware.errors import ServerErrorMiddleware
+
+    from tycoon.app import DATABASE_ROUTES, create_app
+    from tycoon.config import Settings
+
+    settings = Settings(
+        max_inflight_per_worker=7,
+        max_waiting_per_worker=9,
+        overload_max_wait_ms=40,
+        max_inflight_database_per_worker=3,
+        max_waiting_database_per_worker=5,
+        database_overload_max_wait_ms=2000,
+    )
+    guard = create_app(settings).build_middleware_stack()
+    assert isinstance(guard, BodyGuardMiddleware)  # the body guard is outside the bounds (test_bodyguard.py)
+    split = guard.app
+    assert isinstance(split, BoundsByPath)
+    assert split.slow_prefixes == DATABASE_ROUTES
+    game, database = split.fast, split.slow
+    assert isinstance(game, InflightLimitMiddleware)
+    assert isinstance(database, InflightLimitMiddleware)
+    assert isinstance(game.app, ServerErrorMiddleware)
+    assert database.app is game.app
+    assert (game.max_inflight, game.max_waiting, game.max_wait) == (7, 9, 0.04)
+    assert (database.max_inflight, database.max_waiting, database.max_wait) == (3, 5, 2.0)
+
+
+def test_each_bound_counts_its_refusals_and_waits_under_its_name() -> None:
+    from prometheus_client import REGISTRY
 
     from tycoon.app import create_app
     from tycoon.config import Settings
-    from tycoon.observability import metrics
 
-    settings = Settings(max_inflight_per_worker=7, max_waiting_per_worker=9, overload_max_wait_ms=40)
-    guard = create_app(settings).build_middleware_stack()
-    assert isinstance(guard, BodyGuardMiddleware)  # the body guard is outside the bound (test_bodyguard.py)
-    stack = guard.app
-    assert isinstance(stack, InflightLimitMiddleware)
-    assert isinstance(stack.app, ServerErrorMiddleware)
-    assert (stack.max_inflight, stack.max_waiting, stack.max_wait) == (7, 9, 0.04)
-    assert stack.on_reject == metrics.OVERLOAD_REJECTED.inc
-    assert stack.on_wait == metrics.OVERLOAD_WAITED.inc
+    def counts(bound: str) -> tuple[float | None, ...]:
+        names = ("tycoon_overload_rejected_total", "tycoon_overload_waited_total")
+        return tuple(REGISTRY.get_sample_value(name, {"bound": bound}) for name in names)
+
+    guard = create_app(Settings()).build_middleware_stack()
+    assert isinstance(guard, BodyGuardMiddleware)
+    split = guard.app
+    assert isinstance(split, BoundsByPath)
+    for name, bound in (("game", split.fast), ("database", split.slow)):
+        assert isinstance(bound, InflightLimitMiddleware)
+        assert bound.on_reject is not None
+        assert bound.on_wait is not None
+        rejected, waited = counts(name)
+        assert rejected is not None
+        assert waited is not None
+        bound.on_reject()
+        bound.on_wait()
+        assert counts(name) == (rejected + 1, waited + 1)
+
+
+async def test_requests_of_the_slow_routes_cannot_take_the_slots_of_the_others(
+    app: HoldingApp, rejections: Calls
+) -> None:
+    slow_rejections = Calls()
+    split = BoundsByPath(
+        fast=InflightLimitMiddleware(app, max_inflight=LIMIT, on_reject=rejections),
+        slow=InflightLimitMiddleware(app, max_inflight=LIMIT, on_reject=slow_rejections),
+        slow_prefixes=("/hold",),
+    )
+    transport = httpx.ASGITransport(app=split, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        held = await fill(client, app)  # every slot of the slow bound
+        refused = await client.get("/hold")
+        served = await asyncio.gather(*(client.get(f"/game{n}") for n in range(LIMIT * 2)))
+        app.release.set()
+        await asyncio.gather(*held)
+    assert refused.status_code == 503
+    assert slow_rejections.count == 1
+    assert [answer.status_code for answer in served] == [200] * LIMIT * 2
+    assert rejections.count == 0
+
+
+def test_each_database_route_prefix_names_routes_of_the_app() -> None:
+    from fastapi.routing import APIRoute
+
+    from tycoon.app import DATABASE_ROUTES, create_app
+    from tycoon.config import Settings
+
+    routes = create_app(Settings()).state.routes
+    paths = [route.path for route in routes if isinstance(route, APIRoute)]
+    for prefix in DATABASE_ROUTES:
+        assert any(path.startswith(prefix) for path in paths), prefix

@@ -51,7 +51,7 @@ from tycoon.observability.middleware import RequestContextMiddleware
 from tycoon.observability.security import SecurityHeadersMiddleware
 from tycoon.observability.sentry import init_sentry
 from tycoon.openapi import document_errors
-from tycoon.overload import InflightLimitMiddleware
+from tycoon.overload import BoundsByPath, InflightLimitMiddleware
 from tycoon.postgres import create_engine, session_factory
 from tycoon.rankings.endpoints import router as rankings_router
 from tycoon.ratelimit.limits import Limits, address_key, client_ip
@@ -76,6 +76,9 @@ ROUTERS = (
     generators_router, rankings_router, exchange_router, upgrades_router, health_router, auth_router,
     catalogue_router, rebirth_router, special_router, tutorial_router, inquiries_router,
 )  # fmt: skip
+# The routes that wait on PostgreSQL or on password hashing, by path prefix: their requests take the slots of a bound
+# of their own (overload.py), so that a slow database cannot leave the game's Redis-only requests without slots.
+DATABASE_ROUTES = ("/signup", "/login", "/delete_account", "/inquiries", "/admin/")
 
 
 @contextlib.asynccontextmanager
@@ -96,20 +99,41 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 class TycoonApp(FastAPI):
-    """FastAPI with the overload bound around all of its layers, so that a refusal costs no framework work, and
-    the body guard around the bound, so that a request waiting for its body holds no slot."""
+    """FastAPI with the overload bounds around all of its layers, so that a refusal costs no framework work, and
+    the body guard around the bounds, so that a request waiting for its body holds no slot."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        bounded = InflightLimitMiddleware(
-            super().build_middleware_stack(),
-            max_inflight=settings.max_inflight_per_worker,
-            max_waiting=settings.max_waiting_per_worker,
-            max_wait=settings.overload_max_wait_ms / 1000,
-            on_reject=OVERLOAD_REJECTED.inc,
-            on_wait=OVERLOAD_WAITED.inc,
-            allowed_origins=settings.allowed_origins,
-            hsts=settings.cookies_secure,
+        app = super().build_middleware_stack()
+
+        def bound(
+            name: str, max_inflight: int, max_waiting: int, max_wait_ms: int
+        ) -> InflightLimitMiddleware:
+            return InflightLimitMiddleware(
+                app,
+                max_inflight=max_inflight,
+                max_waiting=max_waiting,
+                max_wait=max_wait_ms / 1000,
+                on_reject=OVERLOAD_REJECTED.labels(bound=name).inc,
+                on_wait=OVERLOAD_WAITED.labels(bound=name).inc,
+                allowed_origins=settings.allowed_origins,
+                hsts=settings.cookies_secure,
+            )
+
+        bounded = BoundsByPath(
+            fast=bound(
+                "game",
+                settings.max_inflight_per_worker,
+                settings.max_waiting_per_worker,
+                settings.overload_max_wait_ms,
+            ),
+            slow=bound(
+                "database",
+                settings.max_inflight_database_per_worker,
+                settings.max_waiting_database_per_worker,
+                settings.database_overload_max_wait_ms,
+            ),
+            slow_prefixes=DATABASE_ROUTES,
         )
         return BodyGuardMiddleware(
             bounded,

@@ -15,6 +15,11 @@ a wait on top of their share of the worker. Served p99 in 40-s floods at three t
 (loadtest/NOTES.md): 128 at once 0.97 s; refusing everything while the event loop lagged 1.9 s; 32 at once with
 this waiting room 0.30 s (0.16 to 0.27 s in the overload steps of `make bench`).
 
+A worker has two such bounds (`BoundsByPath`): the routes that wait on PostgreSQL or on password hashing (sign-up,
+login, inquiries…) take slots of their own, so that they cannot take the slots of the game's requests, which need
+Redis only. With one bound, 100 logins at once against a slow database (2 s round trip) held every slot for ~10 s
+and ~1,000 game requests got 503 meanwhile.
+
 This is pure ASGI (no `BaseHTTPMiddleware`). The app wraps it around everything else, the framework's own layers
 included (`TycoonApp` in app.py): under overload most requests are refused, so a refusal must cost next to
 nothing — no framework layers, no log line (the refusals are counted by `tycoon_overload_rejected_total`). It
@@ -132,3 +137,20 @@ class InflightLimitMiddleware:
         if self.on_reject is not None:
             self.on_reject()
         await refuse(send, 503, BUSY_BODY, [*self._busy_headers, *cors_headers(scope, self.allowed_origins)])
+
+
+class BoundsByPath:
+    """Sends a request whose path starts with one of `slow_prefixes` to `slow`, any other scope to `fast`: two
+    bounds (each an `InflightLimitMiddleware` around the same app), so that requests which wait long on a slow
+    dependency cannot fill the slots of those which do not."""
+
+    def __init__(self, fast: ASGIApp, slow: ASGIApp, slow_prefixes: Collection[str]) -> None:
+        self.fast = fast
+        self.slow = slow
+        self.slow_prefixes = tuple(slow_prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.slow_prefixes):
+            await self.slow(scope, receive, send)
+        else:
+            await self.fast(scope, receive, send)

@@ -107,8 +107,8 @@ async def test_game_metrics_move(client: httpx.AsyncClient) -> None:
     metrics.ACTIONS.labels(action="build").inc(3)
     metrics.CACHE_REQUESTS.labels(cache="catalogue", result="hit").inc()
     metrics.STORAGE_ERRORS.labels(backend="redis").inc()
-    metrics.OVERLOAD_REJECTED.inc()
-    metrics.OVERLOAD_WAITED.inc()
+    metrics.OVERLOAD_REJECTED.labels(bound="database").inc()
+    metrics.OVERLOAD_WAITED.labels(bound="game").inc()
     after = await scrape(client)
     assert (
         value(after, "tycoon_actions_total", action="build")
@@ -118,8 +118,8 @@ async def test_game_metrics_move(client: httpx.AsyncClient) -> None:
     for name, labels in [
         ("tycoon_cache_requests_total", {"cache": "catalogue", "result": "hit"}),
         ("tycoon_storage_errors_total", {"backend": "redis"}),
-        ("tycoon_overload_rejected_total", {}),
-        ("tycoon_overload_waited_total", {}),
+        ("tycoon_overload_rejected_total", {"bound": "database"}),
+        ("tycoon_overload_waited_total", {"bound": "game"}),
     ]:
         assert delta(before, after, name, **labels) == 1
 

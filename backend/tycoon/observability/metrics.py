@@ -80,8 +80,9 @@ STORAGE_ERRORS = Counter(
 WRITE_BEHIND_REFUSED = Counter(
     "tycoon_write_behind_refused_total", "Player copies PostgreSQL refused as not descending from its row"
 )
+# bound: "game" (the Redis-only routes) or "database" (app.py DATABASE_ROUTES), each with its own slots
 OVERLOAD_REJECTED = Counter(
-    "tycoon_overload_rejected_total", "Requests shed because a worker was at capacity"
+    "tycoon_overload_rejected_total", "Requests shed because a worker was at capacity", ["bound"]
 )
 BODY_REJECTED = Counter(
     "tycoon_body_rejected_total",
@@ -89,8 +90,13 @@ BODY_REJECTED = Counter(
     ["status"],
 )
 OVERLOAD_WAITED = Counter(
-    "tycoon_overload_waited_total", "Requests that waited for a slot because their worker was at capacity"
+    "tycoon_overload_waited_total",
+    "Requests that waited for a slot because their worker was at capacity",
+    ["bound"],
 )
+for _bound in ("game", "database"):  # both series exist from the start, at 0
+    OVERLOAD_REJECTED.labels(bound=_bound)
+    OVERLOAD_WAITED.labels(bound=_bound)
 
 
 def _latest_value_gauge(name: str, documentation: str) -> Gauge:
