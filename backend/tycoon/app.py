@@ -38,7 +38,7 @@ from tycoon.inquiries.endpoints import router as inquiries_router
 from tycoon.kit.cors import JsonCorsMiddleware
 from tycoon.kit.jsonsafe import json_safe
 from tycoon.kit.routes import RouteFinder, allowed_methods
-from tycoon.observability.logging import configure_logging
+from tycoon.observability.logging import OncePerInterval, configure_logging
 from tycoon.observability.metrics import (
     BODY_REJECTED,
     OVERLOAD_REJECTED,
@@ -300,9 +300,14 @@ def raised_by_the_database(error: BaseException) -> bool:
     return False
 
 
+# Each request's own line shows its 503; the cause is logged at most once a second per backend and process.
+_STORAGE_LOG = OncePerInterval(1.0)
+
+
 def _storage_unavailable(backend: str, error: Exception) -> JSONResponse:
     STORAGE_ERRORS.labels(backend=backend).inc()
-    log.error("storage_unavailable", backend=backend, error=repr(error))
+    if (held_back := _STORAGE_LOG.admit(backend)) is not None:
+        log.error("storage_unavailable", backend=backend, error=repr(error), not_logged_before=held_back)
     return JSONResponse(
         {"detail": "Service temporarily unavailable"}, status_code=503, headers={"Retry-After": "1"}
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -124,3 +126,24 @@ class StdoutLineHandler(logging.Handler):
             write_line(self.format(record).encode())
         except Exception:
             self.handleError(record)
+
+
+class OncePerInterval:
+    """One event per key and interval: for an error that every request meets while a dependency is down, so that
+    an outage does not add a line to each request's own line (thousands a second). The event let through
+    reports how many were held back since the one before it."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def admit(self, key: str) -> int | None:
+        """None: hold this one back; else how many were held back before it."""
+        now = self.clock()
+        if now - self._last.get(key, -float("inf")) < self.seconds:
+            self._held[key] = self._held.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._held.pop(key, 0)
