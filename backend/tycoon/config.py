@@ -66,10 +66,10 @@ class Settings(BaseSettings):
     max_waiting_per_worker: int = Field(default=224, ge=0)
     overload_max_wait_ms: int = Field(default=100, ge=0)
     # The same for the routes that wait on PostgreSQL or password hashing (app.py DATABASE_ROUTES), in slots of
-    # their own. A login is ~20 ms of hashing, two at a time: 16 in flight take ~0.16 s, a wait adds at most 0.25 s.
+    # their own, with a long wait: a player would rather log in within 3 s than get a 503 (decisions.md).
     max_inflight_database_per_worker: int = Field(default=16, ge=1)
-    max_waiting_database_per_worker: int = Field(default=64, ge=0)
-    database_overload_max_wait_ms: int = Field(default=250, ge=0)
+    max_waiting_database_per_worker: int = Field(default=256, ge=0)
+    database_overload_max_wait_ms: int = Field(default=5000, ge=0)
 
     # Request bodies (bodyguard.py): a longer one gets 413, one not complete within body_timeout_seconds 408.
     max_body_bytes: int = Field(default=262_144, ge=1)
