@@ -54,7 +54,7 @@ def named_metrics(expression: str) -> set[str]:
     without_labels = re.sub(r"\{[^}]*\}|\[[^\]]*\]", "", without_strings)
     words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", without_labels))
     return words - PROMQL_WORDS - {"handler", "method", "status", "backend", "role", "dependency", "cache", "action",
-                                    "scope", "result", "instance", "job"}  # fmt: skip
+                                    "scope", "result", "bound", "instance", "job"}  # fmt: skip
 
 
 def test_alert_rules_are_valid(promtool: str) -> None:
