@@ -88,7 +88,6 @@ async def test_the_job_worker_stops_within_seconds_while_postgresql_is_stalled()
         async with state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         proxy.stall()
-        for handler in broker.event_handlers[
-            TaskiqEvents.WORKER_SHUTDOWN
-        ]:  # as the worker's broker.shutdown()
+        # what the worker's broker.shutdown() runs
+        for handler in broker.event_handlers[TaskiqEvents.WORKER_SHUTDOWN]:
             await asyncio.wait_for(maybe_awaitable(handler(state)), timeout=CLOSE_SECONDS + 10)
